@@ -1,0 +1,1 @@
+"""HTTP layer: parse, authorize through policies, call one service, return a schema."""

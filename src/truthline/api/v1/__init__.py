@@ -1,0 +1,24 @@
+"""Version 1 of the REST API: one module per resource family."""
+
+
+from fastapi import APIRouter
+
+from truthline.api.v1 import (
+    annotations,
+    auth,
+    exports,
+    health,
+    imports,
+    items,
+    jobs,
+    me,
+    media,
+    projects,
+    queue,
+    users,
+)
+
+router = APIRouter(prefix="/api/v1")
+for module in (health, auth, users, me, projects, items, queue, annotations, imports, exports,
+               jobs, media):
+    router.include_router(module.router)

@@ -1,0 +1,77 @@
+"""The work queue: next item, heartbeat, skip, release."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from truthline.api.deps import CurrentPrincipal, Db, State
+from truthline.api.schemas import (
+    DraftRead,
+    HeartbeatIn,
+    LeaseRead,
+    NextIn,
+    NextRead,
+    PredictionRead,
+    SkipIn,
+)
+from truthline.api.v1.items import item_read
+from truthline.db.models import Assignment, SchemaVersion
+from truthline.errors import NotFound
+from truthline.policies import ProjectAccess, project_access
+from truthline.services import queue
+
+router = APIRouter(tags=["queue"])
+
+
+@router.post("/projects/{project}/queue/next", response_model=NextRead)
+async def next_item(project: str, principal: CurrentPrincipal, state: State,
+                    body: NextIn | None = None) -> NextRead:
+    access = await project_access(state.db, principal.user, project, "queue.work")
+    got = await queue.next_item(state.db, access, (body or NextIn()).stage)
+    if got.status != "assigned":
+        return NextRead(status=got.status, retry_after=got.retry_after)  # type: ignore[arg-type]
+    assert got.item is not None and got.assignment is not None
+    async with state.db.read() as s:
+        version = await s.scalar(select(SchemaVersion.version)
+                                 .where(SchemaVersion.id == access.project.schema_version_id))
+    return NextRead(
+        status="assigned",
+        lease=LeaseRead.model_validate(got.assignment),
+        item=item_read(got.item, state.secret, state.settings.media_url_ttl_seconds),
+        predictions=[PredictionRead.model_validate(p) for p in got.predictions or []],
+        draft=DraftRead.model_validate(got.draft) if got.draft else None,
+        schema_version=version,
+    )
+
+
+async def _lease_access(db: Db, principal: CurrentPrincipal, lease_id: int) -> ProjectAccess:
+    async with db.read() as s:
+        project_id = await s.scalar(select(Assignment.project_id).where(Assignment.id == lease_id))
+    if project_id is None:
+        raise NotFound(f"no lease {lease_id}", code="lease_not_found")
+    try:
+        return await project_access(db, principal.user, project_id, "queue.work")
+    except NotFound:
+        raise NotFound(f"no lease {lease_id}", code="lease_not_found") from None
+
+
+@router.post("/leases/{lease_id}/heartbeat", response_model=LeaseRead)
+async def heartbeat(lease_id: int, body: HeartbeatIn, principal: CurrentPrincipal,
+                    db: Db) -> LeaseRead:
+    access = await _lease_access(db, principal, lease_id)
+    return LeaseRead.model_validate(await queue.heartbeat(db, access, lease_id, body.active_ms))
+
+
+@router.post("/leases/{lease_id}/skip", response_model=LeaseRead)
+async def skip(lease_id: int, body: SkipIn, principal: CurrentPrincipal, db: Db) -> LeaseRead:
+    access = await _lease_access(db, principal, lease_id)
+    return LeaseRead.model_validate(
+        await queue.end_lease(db, access, lease_id, "skipped", body.reason)
+    )
+
+
+@router.post("/leases/{lease_id}/release", response_model=LeaseRead)
+async def release(lease_id: int, principal: CurrentPrincipal, db: Db) -> LeaseRead:
+    access = await _lease_access(db, principal, lease_id)
+    return LeaseRead.model_validate(await queue.end_lease(db, access, lease_id, "released"))

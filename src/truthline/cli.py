@@ -1,0 +1,401 @@
+"""The `truthline` command: serve, migrate, users, projects, import, export, worker, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from truthline.errors import TruthlineError
+from truthline.settings import Settings
+
+app = typer.Typer(help="Truthline: ground-truth data platform.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+user_app = typer.Typer(help="People and their passwords.", no_args_is_help=True)
+project_app = typer.Typer(help="Projects and their members.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Background jobs.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(project_app, name="project")
+app.add_typer(jobs_app, name="jobs")
+
+console = Console(stderr=True)
+out = Console()
+T = TypeVar("T")
+
+
+def _run(fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+    """Runs one async use case; a domain error becomes a readable message and exit code 1."""
+    try:
+        return asyncio.run(fn(*args, **kwargs))
+    except TruthlineError as exc:
+        console.print(f"[red]error:[/red] {exc.message}")
+        for item in exc.details.get("errors", [])[:20]:
+            console.print(f"  {item.get('path', '')}: {item.get('message', '')}")
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+
+
+async def _open(settings: Settings, migrate: bool = True):  # type: ignore[no-untyped-def]
+    from truthline.db import migrate as migrations
+    from truthline.db.session import Database
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.resolved_database_url())
+    if migrate:
+        await migrations.upgrade(db)
+    return db
+
+
+async def _acting_user(db: Any, username: str | None) -> Any:
+    from sqlalchemy import select
+
+    from truthline.db.models import User
+    from truthline.services import auth
+
+    if username:
+        return await auth.get_user(db, username=username)
+    async with db.read() as s:
+        admin = await s.scalar(select(User).where(User.is_admin).order_by(User.id).limit(1))
+    if admin is None:
+        raise TruthlineError("no admin yet: run `truthline user add NAME --admin` first")
+    return admin
+
+
+# --- server and workers ------------------------------------------------------------------------
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="port (TRUTHLINE_PORT, default 8000)")] = None,
+    workers: Annotated[int | None, typer.Option(help="embedded job worker threads")] = None,
+) -> None:
+    """Run the web app and API (migrates the database first)."""
+    import uvicorn
+
+    from truthline.app import create_app
+
+    overrides = {k: v for k, v in {"host": host, "port": port,
+                                   "embedded_workers": workers}.items() if v is not None}
+    settings = Settings(**overrides)
+    console.print(f"Truthline on http://{settings.host}:{settings.port}  "
+                  f"(data: {settings.data_dir.resolve()})")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                log_level="warning", access_log=False)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(help="worker loops in this process")] = 1,
+) -> None:
+    """Run background job workers in this process (any number of hosts may run them)."""
+    import threading
+
+    from truthline.jobs.worker import start_threads
+
+    settings = Settings()
+    asyncio.run(_migrate_only(settings))
+    stop, threads = start_threads(settings, concurrency)
+    console.print(f"worker running ({concurrency} loop(s)); Ctrl+C stops it")
+    try:
+        while any(t.is_alive() for t in threads):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+    del threading
+
+
+async def _migrate_only(settings: Settings) -> None:
+    db = await _open(settings)
+    await db.dispose()
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from truthline.db import migrate as migrations
+
+    async def go() -> str | None:
+        db = await _open(Settings())
+        rev = await migrations.current_revision(db)
+        await db.dispose()
+        return rev
+
+    out.print(f"database at revision {_run(go)}")
+
+
+# --- users ---------------------------------------------------------------------------------------
+@user_app.command("add")
+def user_add(
+    username: str,
+    password: Annotated[str | None, typer.Option(help="prompted when not given")] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="global admin")] = False,
+    display_name: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Create a person who can sign in."""
+    from truthline.services import auth
+
+    if password is None:
+        password = os.environ.get("TRUTHLINE_NEW_PASSWORD") or typer.prompt(
+            "password", hide_input=True, confirmation_prompt=True)
+
+    async def go() -> None:
+        db = await _open(Settings())
+        try:
+            await auth.create_user(db, username, password, display_name=display_name,
+                                   is_admin=admin)
+        finally:
+            await db.dispose()
+
+    _run(go)
+    out.print(f"created user {username}{' (admin)' if admin else ''}")
+
+
+@user_app.command("token")
+def user_token(username: str, name: Annotated[str, typer.Option()] = "cli") -> None:
+    """Create a personal API token for scripts (printed once)."""
+    from truthline.services import auth
+
+    async def go() -> str:
+        db = await _open(Settings())
+        try:
+            user = await auth.get_user(db, username=username)
+            return (await auth.create_api_token(db, user, name))[1]
+        finally:
+            await db.dispose()
+
+    out.print(_run(go))
+
+
+# --- projects ------------------------------------------------------------------------------------
+@project_app.command("create")
+def project_create(
+    name: Annotated[str, typer.Option(help="project name")],
+    schema: Annotated[Path, typer.Option(help="labeling schema file (YAML or JSON)",
+                                         exists=True, dir_okay=False)],
+    overlap: Annotated[int, typer.Option(help="annotators per item")] = 1,
+    description: Annotated[str, typer.Option()] = "",
+    as_user: Annotated[str | None, typer.Option("--as", help="owner (default: first admin)")] = None,
+) -> None:
+    """Create a project from a schema file."""
+    from truthline.services import projects
+
+    async def go() -> Any:
+        db = await _open(Settings())
+        try:
+            user = await _acting_user(db, as_user)
+            return await projects.create_project(
+                db, user, name=name, schema=schema.read_text(encoding="utf-8"),
+                description=description, overlap=overlap)
+        finally:
+            await db.dispose()
+
+    project = _run(go)
+    out.print(f"created project {project.name} (id {project.id})")
+
+
+@project_app.command("list")
+def project_list() -> None:
+    """List every project."""
+    from truthline.services import projects, stats
+
+    async def go() -> list[tuple[Any, dict]]:
+        db = await _open(Settings())
+        try:
+            admin = await _acting_user(db, None)
+            rows = [p for p, _ in await projects.list_projects(db, admin)]
+            return [(p, await stats.project_stats(db, p)) for p in rows]
+        finally:
+            await db.dispose()
+
+    table = Table("id", "name", "items", "overlap", "annotations")
+    for p, st in _run(go):
+        table.add_row(str(p.id), p.name, str(st["items"]), str(p.overlap), str(st["annotations"]))
+    out.print(table)
+
+
+@project_app.command("add-member")
+def project_add_member(project: str, username: str,
+                       role: Annotated[str, typer.Option(help="lead|reviewer|annotator|viewer")]
+                       ) -> None:
+    """Give a person a role in a project."""
+    from truthline.policies import project_access
+    from truthline.services import auth, projects
+
+    async def go() -> None:
+        db = await _open(Settings())
+        try:
+            access = await project_access(db, await _acting_user(db, None), project,
+                                          "members.manage")
+            await projects.set_member(db, access, await auth.get_user(db, username=username), role)
+        finally:
+            await db.dispose()
+
+    _run(go)
+    out.print(f"{username} is {role} in {project}")
+
+
+# --- import / export -----------------------------------------------------------------------------
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=False)
+
+
+@app.command("import")
+def import_(
+    project: Annotated[str, typer.Argument(help="project name or id")],
+    files: Annotated[list[Path], typer.Argument(help="JSON, JSONL, CSV, ZIP files or folders",
+                                                exists=True)],
+    kind: Annotated[str, typer.Option(help="items | predictions")] = "items",
+    background: Annotated[bool, typer.Option(help="enqueue as a job and return")] = False,
+) -> None:
+    """Import items (or predictions) into a project; prints a summary and rejected rows."""
+    from truthline.jobs import queue as jobs
+    from truthline.media.storage import storage_from_url
+    from truthline.policies import project_access
+    from truthline.services import imports
+
+    settings = Settings()
+
+    async def go() -> list[tuple[Path, Any]]:
+        db = await _open(settings)
+        storage = storage_from_url(settings.resolved_storage_url())
+        results = []
+        try:
+            access = await project_access(db, await _acting_user(db, None), project,
+                                          "items.import")
+            for path in files:
+                imp = await imports.create_import(db, access.project, access.user.id,
+                                                  path.name, kind)
+                if background:
+                    async with db.write() as s:
+                        job = jobs.enqueue(s, "import", {"import_id": imp.id,
+                                                         "path": str(path.resolve())},
+                                           project_id=access.project.id)
+                        await s.flush()
+                    results.append((path, job.id))
+                    continue
+                with _progress() as bar:
+                    task = bar.add_task(f"import {path.name}", total=None)
+
+                    async def progress(done: int, total: int | None, task: Any = task) -> None:
+                        bar.update(task, completed=done, total=total)
+
+                    counts = await imports.run_import(db, storage, imp.id, path,
+                                                      progress=progress)
+                    bar.update(task, completed=counts.received, total=counts.received)
+                results.append((path, counts))
+        finally:
+            await db.dispose()
+        return results
+
+    failed = False
+    for path, res in _run(go):
+        if isinstance(res, int):
+            out.print(f"{path.name}: queued as job {res} (follow it: truthline jobs show {res})")
+            continue
+        out.print(f"{path.name}: {res.received} read, {res.created} created, "
+                  f"{res.duplicates} already present, {res.rejected} rejected")
+        for err in res.errors[:20]:
+            where = f"{err.source}:{err.line}" + (f" field {err.field}" if err.field else "")
+            console.print(f"  [yellow]{where}[/yellow]: {err.reason}"
+                          + (f" (value {err.value})" if err.value else ""))
+        failed = failed or (res.received > 0 and res.created + res.duplicates == 0)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    project: Annotated[str, typer.Argument(help="project name or id")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="file to write ('-' = stdout)")],
+    format: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
+    versions: Annotated[str, typer.Option(help="latest | all")] = "latest",
+) -> None:
+    """Export a project's items with annotations and predictions (streamed)."""
+    from truthline.policies import project_access
+    from truthline.services import audit, exports
+
+    async def go() -> int:
+        db = await _open(Settings())
+        lines = 0
+        try:
+            access = await project_access(db, await _acting_user(db, None), project, "export.run")
+            exports.check_options(format, versions)
+            total = await exports.count_items(db, access.project)
+            await audit.log(db, access.user.id, "export.cli", project_id=access.project.id)
+            sink = sys.stdout.buffer if str(output) == "-" else None
+            tmp = output.with_name(output.name + ".part")
+            with _progress() as bar, (sink or tmp.open("wb")) as fh:  # type: ignore[attr-defined]
+                task = bar.add_task(f"export {access.project.name}", total=total)
+                async for chunk in exports.stream_jsonl(db, access.project, versions=versions):
+                    fh.write(chunk)
+                    lines += chunk.count(b"\n")
+                    bar.update(task, completed=lines)
+            if sink is None:
+                tmp.replace(output)
+        finally:
+            await db.dispose()
+        return lines
+
+    n = _run(go)
+    console.print(f"wrote {n} items to {output}")
+
+
+# --- jobs ----------------------------------------------------------------------------------------
+@jobs_app.command("show")
+def jobs_show(job_id: int, follow: Annotated[bool, typer.Option(help="wait until it ends")] = True
+              ) -> None:
+    """Show a job's state and progress."""
+    from truthline.jobs import queue as jobs
+
+    async def go() -> Any:
+        db = await _open(Settings(), migrate=False)
+        try:
+            with _progress() as bar:
+                task = bar.add_task(f"job {job_id}", total=None)
+                while True:
+                    job = await jobs.get_job(db, job_id)
+                    bar.update(task, completed=job.progress_done, total=job.progress_total,
+                               description=f"job {job_id} ({job.kind}) {job.status}")
+                    if not follow or job.status in jobs.FINAL:
+                        return job
+                    await asyncio.sleep(0.5)
+        finally:
+            await db.dispose()
+
+    job = _run(go)
+    out.print({"id": job.id, "status": job.status, "result": job.result,
+               "error": (job.error or "").splitlines()[:1]})
+    if job.status in ("dead", "cancelled"):
+        raise typer.Exit(1)
+
+
+# --- demo ----------------------------------------------------------------------------------------
+@app.command()
+def demo(
+    password: Annotated[str, typer.Option(help="password of the demo users")] = "truthline-demo",
+    if_empty: Annotated[bool, typer.Option(help="do nothing when projects exist")] = False,
+) -> None:
+    """Create an admin, demo annotators and one demo project per modality, with generated data."""
+    from truthline.services.demo import load_demo
+
+    settings = Settings()
+    summary = _run(load_demo, settings, password, if_empty=if_empty)
+    for line in summary:
+        out.print(line)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Import and export formats. Readers live in ``truthline.formats.readers`` (imported on use)."""

@@ -1,0 +1,1 @@
+"""Media: storage backends (local folder, fsspec object stores), probing and ingestion."""

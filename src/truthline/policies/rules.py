@@ -1,0 +1,51 @@
+"""Authorization as data: which project role may do which action, and on what.
+
+Each rule is (action, role, scope): scope "any" means on every object of the project, "own"
+only on objects the person owns (their own lease, annotation or draft). Admins may do
+everything. A person who is not a member of a project gets 404 for anything inside it.
+"""
+
+from __future__ import annotations
+
+ROLES = ("lead", "reviewer", "annotator", "viewer")
+
+_ALL = ROLES
+_STAFF = ("lead", "reviewer", "viewer")
+
+# action: {role: scope}
+RULES: dict[str, dict[str, str]] = {
+    "project.read": {r: "any" for r in _ALL},
+    "project.update": {"lead": "any"},
+    "project.delete": {},  # admins only
+    "members.read": {r: "any" for r in _STAFF},
+    "members.manage": {"lead": "any"},
+    "items.import": {"lead": "any"},
+    "items.browse": {r: "any" for r in _STAFF},
+    "item.read": {"lead": "any", "reviewer": "any", "viewer": "any", "annotator": "own"},
+    "item.update": {"lead": "any"},
+    "queue.work": {"lead": "any", "reviewer": "any", "annotator": "any"},
+    "lease.use": {"lead": "own", "reviewer": "own", "annotator": "own"},
+    "annotation.submit": {"lead": "own", "reviewer": "own", "annotator": "own"},
+    "annotation.read": {"lead": "any", "reviewer": "any", "viewer": "any", "annotator": "own"},
+    "draft.write": {"lead": "own", "reviewer": "own", "annotator": "own"},
+    "stats.read": {r: "any" for r in _STAFF},
+    "export.run": {"lead": "any"},
+    "jobs.read": {"lead": "any"},
+    "audit.read": {"lead": "any"},
+}
+
+# Which stages each role may take work from.
+STAGE_ROLES: dict[str, tuple[str, ...]] = {
+    "annotate": ("lead", "annotator"),
+    "review": ("lead", "reviewer"),
+}
+
+
+def allowed(action: str, role: str | None, *, is_admin: bool = False, owns: bool = False) -> bool:
+    """The one decision function; every route goes through it."""
+    if action not in RULES:
+        raise KeyError(f"undeclared action {action!r}")
+    if is_admin:
+        return True
+    scope = RULES[action].get(role or "")
+    return scope == "any" or (scope == "own" and owns)

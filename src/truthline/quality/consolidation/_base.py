@@ -1,0 +1,221 @@
+"""The aggregator registry and the helpers every aggregator shares: deterministic majority,
+exact means and medians, cross-annotator clustering and stable ids."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from truthline.quality._common import QualityInputError
+
+
+@dataclass(frozen=True)
+class Consolidated:
+    """One result in the kind's result shape, how much the annotators agreed on it (0..1),
+    and what supported it (vote counts, cluster sizes, ...)."""
+
+    result: dict[str, Any]
+    confidence: float
+    support: dict[str, Any] = field(default_factory=dict)
+
+
+Aggregator = Callable[[list[dict[str, Any]], dict[str, Any], dict[str, Any]], Consolidated]
+_AGGREGATORS: dict[str, Aggregator] = {}
+
+
+def register(*kinds: str) -> Callable[[Aggregator], Aggregator]:
+    """Make a function the aggregator of the named kinds (a later registration replaces)."""
+
+    def deco(fn: Aggregator) -> Aggregator:
+        for kind in kinds:
+            _AGGREGATORS[kind] = fn
+        return fn
+
+    return deco
+
+
+def aggregator_for(kind: str) -> Aggregator:
+    try:
+        return _AGGREGATORS[kind]
+    except KeyError:
+        raise QualityInputError(f"no consolidation for kind {kind!r}", kind=kind) from None
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_AGGREGATORS)
+
+
+def min_support(config: Mapping[str, Any], k: int) -> int:
+    """Annotators needed to keep a shape: ``config["min_support"]``, default a strict majority."""
+    value = config.get("min_support")
+    return k // 2 + 1 if value is None else max(1, int(value))
+
+
+def clamp(x: float) -> float:
+    return float(min(1.0, max(0.0, x)))
+
+
+def rank_key(order: Sequence[Any] | None) -> Callable[[Any], tuple[int, str]]:
+    """Sort key: position in ``order`` (e.g. the question's classes) first, then text form."""
+    pos = {v: i for i, v in enumerate(order or [])}
+    return lambda v: (pos.get(v, len(pos)), str(v))
+
+
+def plurality(votes: Sequence[Hashable], order: Sequence[Any] | None = None) -> tuple[Any, int]:
+    """Most frequent vote; ties go to the earliest in ``order``, then the smallest text form,
+    so the outcome never depends on who voted first."""
+    counts = Counter(votes)
+    best = max(counts.values())
+    key = rank_key(order)
+    winner = min((v for v, c in counts.items() if c == best), key=key)
+    return winner, best
+
+
+def exact_mean(values: np.ndarray) -> np.ndarray:
+    """Column means that are order-independent and exact for identical values.
+
+    Summing sorted offsets from the minimum gives the same bits whatever the input order,
+    and returns x itself (not x*3/3) when all values equal x.
+    """
+    s = np.sort(np.asarray(values, dtype=np.float64), axis=0)
+    return s[0] + (s - s[0]).sum(axis=0) / len(s)
+
+
+def lower_median(values: Sequence[float]) -> float:
+    """The lower middle value: always one of the inputs, so integer scales stay integer."""
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def cluster_greedy(
+    owners: Sequence[int],
+    sim: np.ndarray,
+    threshold: float,
+    keys: Sequence[tuple[Any, ...]],
+) -> list[list[int]]:
+    """Group elements of different owners (annotators) whose similarity is >= threshold.
+
+    Pairs are merged best-first; two clusters join only if they share no owner and every
+    cross pair clears the threshold (complete linkage). Ties are ordered by the elements'
+    ``keys`` (coordinates, label), not by input position, so that permuting the annotators
+    does not change the clusters.
+    """
+    owner = np.asarray(owners)
+    n = len(owner)
+    ok = (sim >= threshold) & (owner[:, None] != owner[None, :])
+    rows, cols = np.nonzero(np.triu(ok, 1))
+    weights = sim[rows, cols].tolist()
+    edges = sorted(
+        zip(weights, rows.tolist(), cols.tolist(), strict=True),
+        key=lambda e: (-e[0], min(keys[e[1]], keys[e[2]]), max(keys[e[1]], keys[e[2]])),
+    )
+    member: list[list[int]] = [[i] for i in range(n)]
+    where = list(range(n))
+    for _, a, b in edges:
+        ca, cb = where[a], where[b]
+        if ca == cb or not _joinable(member[ca], member[cb], owner, ok):
+            continue
+        for x in member[cb]:
+            where[x] = ca
+        member[ca] += member[cb]
+        member[cb] = []
+    return [sorted(m) for m in member if m]
+
+
+def _joinable(a: list[int], b: list[int], owner: np.ndarray, ok: np.ndarray) -> bool:
+    if set(owner[a].tolist()) & set(owner[b].tolist()):
+        return False
+    return bool(ok[np.ix_(a, b)].all())
+
+
+def assign_ids(preferred: Sequence[Sequence[Any]], prefix: str) -> list[str]:
+    """One id per output shape: the smallest member id if still free, else a fresh one.
+
+    Consolidating identical results thus keeps their ids.
+    """
+    chosen: list[str | None] = []
+    used: set[str] = set()
+    for ids in preferred:
+        candidates = sorted(str(i) for i in ids if i is not None)
+        pick = candidates[0] if candidates and candidates[0] not in used else None
+        if pick is not None:
+            used.add(pick)
+        chosen.append(pick)
+    counter = 0
+    out: list[str] = []
+    for pick in chosen:
+        while pick is None:
+            counter += 1
+            pick = f"{prefix}{counter}" if f"{prefix}{counter}" not in used else None
+        used.add(pick)
+        out.append(pick)
+    return out
+
+
+def cluster_score(size: int, k: int, kept: bool, similarity: float) -> float:
+    """Agreement on one cluster: for a kept shape, the share of annotators who drew it times
+    how well they agree on its geometry; for a dropped one, the share who did not draw it."""
+    return size / k * similarity if kept else 1 - size / k
+
+
+def order_clusters(clusters: list[list[int]], position: Sequence[int], keys: Sequence[Any]) -> list[list[int]]:
+    """Output order: by each cluster's earliest position within an annotation, then its key;
+    this reproduces the input order for identical results and ignores annotator order."""
+    return sorted(clusters, key=lambda c: (min(position[i] for i in c), min(keys[i] for i in c)))
+
+
+@dataclass(frozen=True)
+class Pool:
+    """All shapes of one field across the k results, with who drew each and where."""
+
+    shapes: list[dict[str, Any]]
+    owner: np.ndarray
+    position: list[int]
+    k: int
+
+
+def pool(results: list[dict[str, Any]], field_name: str) -> Pool:
+    shapes: list[dict[str, Any]] = []
+    owner: list[int] = []
+    position: list[int] = []
+    for a, result in enumerate(results):
+        for pos, shape in enumerate(result.get(field_name) or []):
+            shapes.append(shape)
+            owner.append(a)
+            position.append(pos)
+    return Pool(shapes, np.asarray(owner, dtype=np.int64), position, len(results))
+
+
+def group_shapes(
+    shapes: Pool, sim: np.ndarray, threshold: float, keys: Sequence[tuple[Any, ...]]
+) -> list[list[int]]:
+    """Clusters of the pool in output order (see ``cluster_greedy``, ``order_clusters``)."""
+    if not shapes.shapes:
+        return []
+    clusters = cluster_greedy(shapes.owner, sim, threshold, keys)
+    return order_clusters(clusters, shapes.position, keys)
+
+
+def grouped_exact_mean(values: np.ndarray, groups: Sequence[Sequence[int]]) -> np.ndarray:
+    """``exact_mean`` of the rows of each group at once: (n, d) values -> (len(groups), d)."""
+    idx = np.concatenate([np.asarray(g, dtype=np.int64) for g in groups])
+    sizes = np.array([len(g) for g in groups], dtype=np.int64)
+    gid = np.repeat(np.arange(len(groups)), sizes)
+    start = np.cumsum(sizes) - sizes
+    vals = values[idx]
+    out = np.empty((len(groups), values.shape[1]))
+    for j in range(values.shape[1]):
+        order = np.lexsort((vals[:, j], gid))
+        col = vals[order, j]
+        low = col[start]
+        out[:, j] = low + np.add.reduceat(col - np.repeat(low, sizes), start) / sizes
+    return out
+
+
+def labels_key(shape: dict[str, Any]) -> str:
+    label = shape.get("label")
+    return "" if label is None else str(label)

@@ -1,0 +1,178 @@
+"""Aggregators for image shapes drawn as separate objects: boxes and keypoint instances."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from truthline.quality.consolidation._base import (
+    Consolidated,
+    Pool,
+    assign_ids,
+    cluster_score,
+    group_shapes,
+    grouped_exact_mean,
+    labels_key,
+    min_support,
+    plurality,
+    pool,
+    register,
+)
+from truthline.quality.consolidation.choice import class_names
+from truthline.quality.geometry import boxes_array, box_iou_matrix
+
+
+@register("bbox")
+def consolidate_bbox(
+    results: list[dict[str, Any]], config: dict[str, Any], context: dict[str, Any]
+) -> Consolidated:
+    """Boxes of different annotators with IoU >= ``iou_threshold`` (0.5) form a cluster; a
+    cluster drawn by >= ``min_support`` annotators (default a majority) becomes the mean box,
+    labelled by majority. ``match_labels`` (false) keeps differently labelled boxes apart."""
+    shapes = pool(results, "boxes")
+    arr = boxes_array(shapes.shapes)
+    keys = [(*row, labels_key(s)) for row, s in zip(arr.tolist(), shapes.shapes, strict=True)]
+    sim = box_iou_matrix(arr, arr)
+    if config.get("match_labels"):
+        sim = sim * _same_label(shapes)
+    clusters = group_shapes(shapes, sim, float(config.get("iou_threshold", 0.5)), keys)
+    need = min_support(config, shapes.k)
+    kept = [c for c in clusters if len(c) >= need]
+    boxes, details = _mean_boxes(shapes, arr, kept, class_names(config))
+    fit = iter(d["mean_iou"] for d in details)
+    scores = [
+        cluster_score(len(c), shapes.k, len(c) >= need, next(fit) if len(c) >= need else 0.0)
+        for c in clusters
+    ]
+    return Consolidated(
+        {"boxes": boxes},
+        float(np.mean(scores)) if scores else 1.0,
+        {"n": shapes.k, "boxes": details, "dropped": len(clusters) - len(kept)},
+    )
+
+
+def _mean_boxes(
+    shapes: Pool, arr: np.ndarray, kept: list[list[int]], order: list[Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Mean box, majority label and members' mean IoU with it, per kept cluster."""
+    if not kept:
+        return [], []
+    sizes = [len(c) for c in kept]
+    means = grouped_exact_mean(arr, kept)
+    ious = _paired_iou(np.repeat(means, sizes, axis=0), arr[np.concatenate(kept)])
+    per_cluster = np.add.reduceat(ious, np.cumsum(sizes) - sizes) / sizes
+    ids = assign_ids([[shapes.shapes[i].get("id") for i in c] for c in kept], "b")
+    boxes, details = [], []
+    for box_id, c, (x, y, w, h), fit in zip(ids, kept, means.tolist(), per_cluster, strict=True):
+        label, _ = plurality([shapes.shapes[i].get("label") for i in c], order)
+        boxes.append({"id": box_id, "x": x, "y": y, "w": w, "h": h, "label": label})
+        details.append({"id": box_id, "support": len(c), "mean_iou": float(fit)})
+    return boxes, details
+
+
+def _same_label(shapes: Pool) -> np.ndarray:
+    labels = np.array([labels_key(s) for s in shapes.shapes], dtype=object)
+    return labels[:, None] == labels[None, :]
+
+
+def _paired_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU of a[i] with b[i]."""
+    if len(a) == 0:
+        return np.zeros(0)
+    iw = np.clip(np.minimum(a[:, 0] + a[:, 2], b[:, 0] + b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
+    ih = np.clip(np.minimum(a[:, 1] + a[:, 3], b[:, 1] + b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None)
+    inter = iw * ih
+    union = a[:, 2] * a[:, 3] + b[:, 2] * b[:, 3] - inter
+    out = (a == b).all(axis=1).astype(np.float64)
+    np.divide(inter, union, out=out, where=union > 0)
+    return out
+
+
+@register("keypoints")
+def consolidate_keypoints(
+    results: list[dict[str, Any]], config: dict[str, Any], context: dict[str, Any]
+) -> Consolidated:
+    """Instances are matched by an OKS-like similarity (>= ``min_similarity``, 0.5, with
+    per-point falloff ``oks_sigma``, 0.1, of the instances' extent); each point of a kept
+    instance is the median of the members that labelled it, if most of them did."""
+    shapes = pool(results, "instances")
+    sigma = float(config.get("oks_sigma", 0.1))
+    pts = [_points(s) for s in shapes.shapes]
+    n = len(pts)
+    sim = np.array([[_oks(pts[i], pts[j], sigma) for j in range(n)] for i in range(n)])
+    sim = sim.reshape(n, n)
+    if config.get("match_labels"):
+        sim = sim * _same_label(shapes)
+    keys = [(tuple(np.nan_to_num(p, nan=-1.0).ravel().tolist()), labels_key(s)) for p, s in zip(pts, shapes.shapes, strict=True)]
+    clusters = group_shapes(shapes, sim, float(config.get("min_similarity", 0.5)), keys)
+    need = min_support(config, shapes.k)
+    n_points = max([len(config.get("points") or [])] + [len(p) for p in pts])
+    kept = [c for c in clusters if len(c) >= need]
+    ids = assign_ids([[shapes.shapes[i].get("id") for i in c] for c in kept], "k")
+    instances, details = [], []
+    for inst_id, c in zip(ids, kept, strict=True):
+        consensus = _median_points([shapes.shapes[i] for i in c], n_points)
+        label, _ = plurality([shapes.shapes[i].get("label") for i in c], class_names(config))
+        cons_pts = _points({"points": consensus})
+        similarity = float(np.mean([_oks(cons_pts, pts[i], sigma) for i in c]))
+        instances.append({"id": inst_id, "label": label, "points": consensus})
+        details.append({"id": inst_id, "support": len(c), "similarity": similarity})
+    fit = iter(d["similarity"] for d in details)
+    agree = [
+        cluster_score(len(c), shapes.k, len(c) >= need, next(fit) if len(c) >= need else 0.0)
+        for c in clusters
+    ]
+    return Consolidated(
+        {"instances": instances},
+        float(np.mean(agree)) if agree else 1.0,
+        {"n": shapes.k, "instances": details, "dropped": len(clusters) - len(kept)},
+    )
+
+
+def _labelled(p: Any) -> bool:
+    return p is not None and p.get("v", 2) >= 1
+
+
+def _points(instance: dict[str, Any]) -> np.ndarray:
+    """(P, 2) coordinates with NaN for points not labelled."""
+    rows = [
+        (p["x"], p["y"]) if _labelled(p) else (math.nan, math.nan)
+        for p in instance.get("points") or []
+    ]
+    return np.asarray(rows, dtype=np.float64).reshape(-1, 2)
+
+
+def _oks(a: np.ndarray, b: np.ndarray, sigma: float) -> float:
+    """Mean over points labelled in both of exp(-d^2 / (2 * area * sigma^2)), where area is
+    that of the box around both instances' labelled points (at least 1)."""
+    size = min(len(a), len(b))
+    a, b = a[:size], b[:size]
+    both = ~np.isnan(a[:, 0]) & ~np.isnan(b[:, 0])
+    if not both.any():
+        return 0.0
+    allp = np.vstack([a[~np.isnan(a[:, 0])], b[~np.isnan(b[:, 0])]])
+    extent = allp.max(axis=0) - allp.min(axis=0)
+    area = max(1.0, float(extent[0] * extent[1]))
+    d2 = ((a[both] - b[both]) ** 2).sum(axis=1)
+    return float(np.exp(-d2 / (2 * area * sigma**2)).mean())
+
+
+def _median_points(members: list[dict[str, Any]], n_points: int) -> list[dict[str, Any] | None]:
+    out: list[dict[str, Any] | None] = []
+    for j in range(n_points):
+        got = [m["points"][j] for m in members if j < len(m.get("points") or [])]
+        got = [p for p in got if _labelled(p)]
+        if len(got) < len(members) // 2 + 1:
+            out.append(None)
+            continue
+        visible = sum(1 for p in got if p.get("v", 2) == 2)
+        out.append(
+            {
+                "x": float(np.median([p["x"] for p in got])),
+                "y": float(np.median([p["y"] for p in got])),
+                "v": 2 if visible * 2 >= len(got) else 1,
+            }
+        )
+    return out

@@ -1,0 +1,133 @@
+// One function per REST endpoint the app uses; the only place that knows URLs.
+import { api } from './client';
+import type {
+  Annotation,
+  Draft,
+  HistoryEntry,
+  Id,
+  ImportRecord,
+  Item,
+  Job,
+  LabelingSchema,
+  Member,
+  Page,
+  Project,
+  ProjectStats,
+  QueueNext,
+  Role,
+  SchemaValidation,
+  SchemaVersionInfo,
+  SessionInfo,
+  Stage,
+  SubmitBody,
+  User,
+  WorkEntry,
+} from './types';
+
+/** Lists may come as a bare array or as a page; the app reads both. */
+export function listOf<T>(value: T[] | Page<T> | { items: T[] } | null | undefined): T[] {
+  if (!value) return [];
+  return Array.isArray(value) ? value : value.items ?? [];
+}
+
+export const auth = {
+  login: (username: string, password: string) => api.post<SessionInfo>('/auth/login', { username, password }),
+  logout: () => api.post<void>('/auth/logout'),
+  me: () => api.get<SessionInfo>('/auth/me'),
+};
+
+export const users = {
+  list: () => api.get<User[] | Page<User>>('/users').then(listOf),
+};
+
+export const me = {
+  work: () => api.get<WorkEntry[] | Page<WorkEntry>>('/me/work').then(listOf),
+  history: (query: { project_id?: Id; cursor?: string; limit?: number } = {}) =>
+    api.get<Page<HistoryEntry> | HistoryEntry[]>('/me/history', { query }),
+};
+
+export interface ProjectCreate {
+  name: string;
+  description?: string;
+  schema_text?: string;
+  schema?: LabelingSchema;
+  overlap?: number;
+  instructions?: string;
+  lease_seconds?: number;
+}
+
+export const projects = {
+  list: () => api.get<Project[] | Page<Project>>('/projects').then(listOf),
+  get: (pid: Id) => api.get<Project>(`/projects/${pid}`),
+  create: (body: ProjectCreate) => api.post<Project>('/projects', body),
+  update: (pid: Id, changes: Partial<Pick<Project, 'name' | 'description' | 'instructions' | 'overlap' | 'lease_seconds'>>) =>
+    api.patch<Project>(`/projects/${pid}`, changes),
+  setSchema: (pid: Id, body: { schema_text?: string; schema?: LabelingSchema }) =>
+    api.put<SchemaVersionInfo | Project>(`/projects/${pid}/schema`, body),
+  schemaVersions: (pid: Id) =>
+    api.get<SchemaVersionInfo[] | Page<SchemaVersionInfo>>(`/projects/${pid}/schema-versions`).then(listOf),
+  stats: (pid: Id) => api.get<ProjectStats>(`/projects/${pid}/stats`),
+  members: (pid: Id) => api.get<Member[] | Page<Member>>(`/projects/${pid}/members`).then(listOf),
+  setMember: (pid: Id, who: { username?: string; user_id?: Id }, role: Role) =>
+    api.put<Member>(`/projects/${pid}/members${who.user_id ? `/${who.user_id}` : ''}`, { ...who, role }),
+  removeMember: (pid: Id, userId: Id) => api.del<void>(`/projects/${pid}/members/${userId}`),
+};
+
+export const schemas = {
+  validate: (schemaText: string, signal?: AbortSignal) =>
+    api.post<SchemaValidation>('/schemas/validate', { schema_text: schemaText }, { signal }),
+};
+
+export interface ItemFilters {
+  stage?: string;
+  state?: string;
+  annotator?: string;
+  label?: string;
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export const items = {
+  list: (pid: Id, filters: ItemFilters) => api.get<Page<Item>>(`/projects/${pid}/items`, { query: { ...filters } }),
+  get: (pid: Id, itemId: Id) => api.get<Item>(`/projects/${pid}/items/${itemId}`),
+  versions: (pid: Id, itemId: Id) =>
+    api
+      .get<Annotation[] | Page<Annotation>>(`/projects/${pid}/items/${itemId}/annotations`, { query: { all_versions: true } })
+      .then(listOf),
+  getDraft: (pid: Id, itemId: Id) => api.get<Draft | null>(`/projects/${pid}/items/${itemId}/draft`),
+  putDraft: (pid: Id, itemId: Id, draft: Draft, keepalive = false) =>
+    api.put<Draft>(`/projects/${pid}/items/${itemId}/draft`, draft, { keepalive }),
+  submitPath: (pid: Id, itemId: Id) => `/projects/${pid}/items/${itemId}/annotations`,
+  submit: (path: string, body: SubmitBody) => api.post<Annotation>(path, body),
+};
+
+export const queue = {
+  next: (pid: Id, stage: Stage = 'annotate') => api.post<QueueNext>(`/projects/${pid}/queue/next`, { stage }),
+  heartbeat: (leaseId: Id, activeMs: number, hidden: boolean) =>
+    api.post<{ expires_at: string }>(`/leases/${leaseId}/heartbeat`, { active_ms: Math.round(activeMs), hidden }),
+  skip: (leaseId: Id, reason: string) => api.post<unknown>(`/leases/${leaseId}/skip`, { reason }),
+  release: (leaseId: Id) => api.post<unknown>(`/leases/${leaseId}/release`),
+};
+
+export const imports = {
+  upload: (pid: Id, file: File, kind: 'items' | 'predictions', onProgress: (f: number) => void) => {
+    const form = new FormData();
+    form.append('file', file);
+    form.append('kind', kind);
+    return api.upload<ImportRecord>(`/projects/${pid}/imports?kind=${kind}`, form, onProgress);
+  },
+  get: (pid: Id, importId: Id) => api.get<ImportRecord>(`/projects/${pid}/imports/${importId}`),
+  errorsUrl: (pid: Id, importId: Id) => `/api/v1/projects/${pid}/imports/${importId}/errors`,
+};
+
+export const exports_ = {
+  start: (pid: Id, versions: 'latest' | 'all') =>
+    api.post<Job | { job: Job }>(`/projects/${pid}/exports`, { format: 'jsonl', versions }),
+  downloadUrl: (pid: Id, versions: 'latest' | 'all') => `/api/v1/projects/${pid}/export?versions=${versions}`,
+};
+
+export const jobs = {
+  get: (jobId: Id) => api.get<Job>(`/jobs/${jobId}`),
+  cancel: (jobId: Id) => api.post<Job>(`/jobs/${jobId}/cancel`),
+};

@@ -1,0 +1,25 @@
+// Load an image element for the canvas; keeps the previous one until the next is ready.
+import { useEffect, useState } from 'react';
+
+export type LoadState = { status: 'idle' | 'loading' | 'error'; img: null } | { status: 'ready'; img: HTMLImageElement };
+
+export function useLoadedImage(url: string | null): LoadState {
+  const [state, setState] = useState<LoadState>({ status: 'idle', img: null });
+  useEffect(() => {
+    if (!url) {
+      setState({ status: 'idle', img: null });
+      return;
+    }
+    let live = true;
+    const img = new window.Image();
+    img.decoding = 'async';
+    setState({ status: 'loading', img: null });
+    img.onload = () => live && setState({ status: 'ready', img });
+    img.onerror = () => live && setState({ status: 'error', img: null });
+    img.src = url;
+    return () => {
+      live = false;
+    };
+  }, [url]);
+  return state;
+}
