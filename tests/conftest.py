@@ -22,8 +22,9 @@ PG_URL = os.environ.get(
     "TRUTHLINE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-BACKENDS = [b for b in os.environ.get("TRUTHLINE_TEST_BACKENDS", "sqlite,postgresql").split(",")
-            if b]
+BACKENDS = [
+    b for b in os.environ.get("TRUTHLINE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b
+]
 
 
 def pg_reachable() -> str | None:
@@ -50,8 +51,9 @@ async def _pg_database() -> tuple[Database, str]:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-async def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                   ) -> AsyncIterator[Database]:
+async def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Database]:
     backend = request.param
     schema = None
     if backend == "postgresql":

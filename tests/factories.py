@@ -13,13 +13,15 @@ from truthline.services import auth, projects
 
 MINIMAL_SCHEMA = {
     "fields": [{"name": "text", "type": "text"}],
-    "questions": [{"name": "sentiment", "kind": "classification",
-                   "classes": ["pos", "neg", "neu"]}],
+    "questions": [
+        {"name": "sentiment", "kind": "classification", "classes": ["pos", "neg", "neu"]}
+    ],
 }
 BBOX_SCHEMA = {
     "fields": [{"name": "image", "type": "image"}],
-    "questions": [{"name": "objects", "kind": "bbox", "field": "image",
-                   "classes": ["car", "person"]}],
+    "questions": [
+        {"name": "objects", "kind": "bbox", "field": "image", "classes": ["car", "person"]}
+    ],
 }
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -29,11 +31,24 @@ async def make_user(db: Database, name: str | None = None, *, admin: bool = Fals
     return await auth.create_user(db, name or f"user{next(_seq)}", PASSWORD, is_admin=admin)
 
 
-async def make_project(db: Database, owner: Any, *, schema: dict | None = None,
-                       overlap: int = 1, name: str | None = None,
-                       members: dict[Any, str] | None = None, **kw: Any) -> Any:
-    project = await projects.create_project(db, owner, name=name or f"project-{next(_seq)}",
-                                            schema=schema or MINIMAL_SCHEMA, overlap=overlap, **kw)
+async def make_project(
+    db: Database,
+    owner: Any,
+    *,
+    schema: dict | None = None,
+    overlap: int = 1,
+    name: str | None = None,
+    members: dict[Any, str] | None = None,
+    **kw: Any,
+) -> Any:
+    project = await projects.create_project(
+        db,
+        owner,
+        name=name or f"project-{next(_seq)}",
+        schema=schema or MINIMAL_SCHEMA,
+        overlap=overlap,
+        **kw,
+    )
     access = await project_access(db, owner, project.id, "members.manage")
     for user, role in (members or {}).items():
         await projects.set_member(db, access, user, role)
@@ -68,5 +83,6 @@ def bearer(token: str) -> dict[str, str]:
 
 async def client_for(app: Any, db: Database, user: Any) -> httpx.AsyncClient:
     token = await token_for(db, user)
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test",
-                             headers=bearer(token))
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(token)
+    )

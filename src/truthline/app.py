@@ -65,8 +65,9 @@ def create_app(settings: Settings | None = None, *, migrate_on_start: bool = Tru
     )
     errors.install(app)
     app.include_router(v1_router)
-    app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body_bytes,
-                       max_upload=settings.max_upload_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes
+    )
     _mount_web(app)
     return app
 

@@ -18,8 +18,11 @@ from rich.table import Table
 from truthline.errors import TruthlineError
 from truthline.settings import Settings
 
-app = typer.Typer(help="Truthline: ground-truth data platform.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Truthline: ground-truth data platform.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 user_app = typer.Typer(help="People and their passwords.", no_args_is_help=True)
 project_app = typer.Typer(help="Projects and their members.", no_args_is_help=True)
 jobs_app = typer.Typer(help="Background jobs.", no_args_is_help=True)
@@ -84,13 +87,23 @@ def serve(
 
     from truthline.app import create_app
 
-    overrides = {k: v for k, v in {"host": host, "port": port,
-                                   "embedded_workers": workers}.items() if v is not None}
+    overrides = {
+        k: v
+        for k, v in {"host": host, "port": port, "embedded_workers": workers}.items()
+        if v is not None
+    }
     settings = Settings(**overrides)
-    console.print(f"Truthline on http://{settings.host}:{settings.port}  "
-                  f"(data: {settings.data_dir.resolve()})")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level="warning", access_log=False)
+    console.print(
+        f"Truthline on http://{settings.host}:{settings.port}  "
+        f"(data: {settings.data_dir.resolve()})"
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 @app.command()
@@ -148,13 +161,15 @@ def user_add(
 
     if password is None:
         password = os.environ.get("TRUTHLINE_NEW_PASSWORD") or typer.prompt(
-            "password", hide_input=True, confirmation_prompt=True)
+            "password", hide_input=True, confirmation_prompt=True
+        )
 
     async def go() -> None:
         db = await _open(Settings())
         try:
-            await auth.create_user(db, username, password, display_name=display_name,
-                                   is_admin=admin)
+            await auth.create_user(
+                db, username, password, display_name=display_name, is_admin=admin
+            )
         finally:
             await db.dispose()
 
@@ -182,11 +197,14 @@ def user_token(username: str, name: Annotated[str, typer.Option()] = "cli") -> N
 @project_app.command("create")
 def project_create(
     name: Annotated[str, typer.Option(help="project name")],
-    schema: Annotated[Path, typer.Option(help="labeling schema file (YAML or JSON)",
-                                         exists=True, dir_okay=False)],
+    schema: Annotated[
+        Path, typer.Option(help="labeling schema file (YAML or JSON)", exists=True, dir_okay=False)
+    ],
     overlap: Annotated[int, typer.Option(help="annotators per item")] = 1,
     description: Annotated[str, typer.Option()] = "",
-    as_user: Annotated[str | None, typer.Option("--as", help="owner (default: first admin)")] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="owner (default: first admin)")
+    ] = None,
 ) -> None:
     """Create a project from a schema file."""
     from truthline.services import projects
@@ -196,8 +214,13 @@ def project_create(
         try:
             user = await _acting_user(db, as_user)
             return await projects.create_project(
-                db, user, name=name, schema=schema.read_text(encoding="utf-8"),
-                description=description, overlap=overlap)
+                db,
+                user,
+                name=name,
+                schema=schema.read_text(encoding="utf-8"),
+                description=description,
+                overlap=overlap,
+            )
         finally:
             await db.dispose()
 
@@ -226,9 +249,11 @@ def project_list() -> None:
 
 
 @project_app.command("add-member")
-def project_add_member(project: str, username: str,
-                       role: Annotated[str, typer.Option(help="lead|reviewer|annotator|viewer")]
-                       ) -> None:
+def project_add_member(
+    project: str,
+    username: str,
+    role: Annotated[str, typer.Option(help="lead|reviewer|annotator|viewer")],
+) -> None:
     """Give a person a role in a project."""
     from truthline.policies import project_access
     from truthline.services import auth, projects
@@ -236,8 +261,9 @@ def project_add_member(project: str, username: str,
     async def go() -> None:
         db = await _open(Settings())
         try:
-            access = await project_access(db, await _acting_user(db, None), project,
-                                          "members.manage")
+            access = await project_access(
+                db, await _acting_user(db, None), project, "members.manage"
+            )
             await projects.set_member(db, access, await auth.get_user(db, username=username), role)
         finally:
             await db.dispose()
@@ -248,15 +274,22 @@ def project_add_member(project: str, username: str,
 
 # --- import / export -----------------------------------------------------------------------------
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=False)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
 
 
 @app.command("import")
 def import_(
     project: Annotated[str, typer.Argument(help="project name or id")],
-    files: Annotated[list[Path], typer.Argument(help="JSON, JSONL, CSV, ZIP files or folders",
-                                                exists=True)],
+    files: Annotated[
+        list[Path], typer.Argument(help="JSON, JSONL, CSV, ZIP files or folders", exists=True)
+    ],
     kind: Annotated[str, typer.Option(help="items | predictions")] = "items",
     background: Annotated[bool, typer.Option(help="enqueue as a job and return")] = False,
 ) -> None:
@@ -273,16 +306,19 @@ def import_(
         storage = storage_from_url(settings.resolved_storage_url())
         results = []
         try:
-            access = await project_access(db, await _acting_user(db, None), project,
-                                          "items.import")
+            access = await project_access(db, await _acting_user(db, None), project, "items.import")
             for path in files:
-                imp = await imports.create_import(db, access.project, access.user.id,
-                                                  path.name, kind)
+                imp = await imports.create_import(
+                    db, access.project, access.user.id, path.name, kind
+                )
                 if background:
                     async with db.write() as s:
-                        job = jobs.enqueue(s, "import", {"import_id": imp.id,
-                                                         "path": str(path.resolve())},
-                                           project_id=access.project.id)
+                        job = jobs.enqueue(
+                            s,
+                            "import",
+                            {"import_id": imp.id, "path": str(path.resolve())},
+                            project_id=access.project.id,
+                        )
                         await s.flush()
                     results.append((path, job.id))
                     continue
@@ -292,8 +328,7 @@ def import_(
                     async def progress(done: int, total: int | None, task: Any = task) -> None:
                         bar.update(task, completed=done, total=total)
 
-                    counts = await imports.run_import(db, storage, imp.id, path,
-                                                      progress=progress)
+                    counts = await imports.run_import(db, storage, imp.id, path, progress=progress)
                     bar.update(task, completed=counts.received, total=counts.received)
                 results.append((path, counts))
         finally:
@@ -305,12 +340,16 @@ def import_(
         if isinstance(res, int):
             out.print(f"{path.name}: queued as job {res} (follow it: truthline jobs show {res})")
             continue
-        out.print(f"{path.name}: {res.received} read, {res.created} created, "
-                  f"{res.duplicates} already present, {res.rejected} rejected")
+        out.print(
+            f"{path.name}: {res.received} read, {res.created} created, "
+            f"{res.duplicates} already present, {res.rejected} rejected"
+        )
         for err in res.errors[:20]:
             where = f"{err.source}:{err.line}" + (f" field {err.field}" if err.field else "")
-            console.print(f"  [yellow]{where}[/yellow]: {err.reason}"
-                          + (f" (value {err.value})" if err.value else ""))
+            console.print(
+                f"  [yellow]{where}[/yellow]: {err.reason}"
+                + (f" (value {err.value})" if err.value else "")
+            )
         failed = failed or (res.received > 0 and res.created + res.duplicates == 0)
     if failed:
         raise typer.Exit(1)
@@ -337,7 +376,7 @@ def export(
             await audit.log(db, access.user.id, "export.cli", project_id=access.project.id)
             sink = sys.stdout.buffer if str(output) == "-" else None
             tmp = output.with_name(output.name + ".part")
-            with _progress() as bar, (sink or tmp.open("wb")) as fh:  # type: ignore[attr-defined]
+            with _progress() as bar, sink or tmp.open("wb") as fh:  # type: ignore[attr-defined]
                 task = bar.add_task(f"export {access.project.name}", total=total)
                 async for chunk in exports.stream_jsonl(db, access.project, versions=versions):
                     fh.write(chunk)
@@ -355,8 +394,9 @@ def export(
 
 # --- jobs ----------------------------------------------------------------------------------------
 @jobs_app.command("show")
-def jobs_show(job_id: int, follow: Annotated[bool, typer.Option(help="wait until it ends")] = True
-              ) -> None:
+def jobs_show(
+    job_id: int, follow: Annotated[bool, typer.Option(help="wait until it ends")] = True
+) -> None:
     """Show a job's state and progress."""
     from truthline.jobs import queue as jobs
 
@@ -367,8 +407,12 @@ def jobs_show(job_id: int, follow: Annotated[bool, typer.Option(help="wait until
                 task = bar.add_task(f"job {job_id}", total=None)
                 while True:
                     job = await jobs.get_job(db, job_id)
-                    bar.update(task, completed=job.progress_done, total=job.progress_total,
-                               description=f"job {job_id} ({job.kind}) {job.status}")
+                    bar.update(
+                        task,
+                        completed=job.progress_done,
+                        total=job.progress_total,
+                        description=f"job {job_id} ({job.kind}) {job.status}",
+                    )
                     if not follow or job.status in jobs.FINAL:
                         return job
                     await asyncio.sleep(0.5)
@@ -376,8 +420,14 @@ def jobs_show(job_id: int, follow: Annotated[bool, typer.Option(help="wait until
             await db.dispose()
 
     job = _run(go)
-    out.print({"id": job.id, "status": job.status, "result": job.result,
-               "error": (job.error or "").splitlines()[:1]})
+    out.print(
+        {
+            "id": job.id,
+            "status": job.status,
+            "result": job.result,
+            "error": (job.error or "").splitlines()[:1],
+        }
+    )
     if job.status in ("dead", "cancelled"):
         raise typer.Exit(1)
 

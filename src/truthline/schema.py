@@ -190,16 +190,17 @@ def parse_schema(
         if key not in TOP_LEVEL_KEYS:
             errors.add(str(key), f"unknown key; expected one of {', '.join(TOP_LEVEL_KEYS)}")
     fields = _parse_fields(data.get("fields"), errors)
-    field_types = {f.name: f.type for f in fields}
+    field_types: dict[str, str] = {f.name: f.type for f in fields}
     questions = _parse_questions(data.get("questions"), field_types, registry, errors)
     instructions = data.get("instructions")
     if instructions is not None and not isinstance(instructions, str):
         errors.add("instructions", "must be Markdown text")
     shortcuts = ShortcutSettings()
-    try:
-        shortcuts = ShortcutSettings.model_validate(data.get("shortcuts") or {})
-    except ValidationError as exc:
-        errors.add_pydantic("shortcuts", exc)
+    if data.get("shortcuts") is not None:
+        try:
+            shortcuts = ShortcutSettings.model_validate(data["shortcuts"])
+        except ValidationError as exc:
+            errors.add_pydantic("shortcuts", exc)
     if errors:
         raise SchemaError(errors)
     return LabelingSchema(

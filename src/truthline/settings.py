@@ -17,7 +17,8 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; default sqlite+aiosqlite:///<data_dir>/truthline.db",
     )
     storage_url: str | None = Field(
-        default=None, description="media storage: a folder or s3://bucket/prefix; default <data_dir>/media"
+        default=None,
+        description="media storage: a folder or s3://bucket/prefix; default <data_dir>/media",
     )
     host: str = "127.0.0.1"
     port: int = 8000

@@ -18,15 +18,22 @@ from truthline.settings import Settings
 
 @pytest.fixture
 def settings(data_dir: Path, db: Database) -> Settings:
-    return Settings(data_dir=data_dir, database_url=db.url, embedded_workers=0,
-                    secret_key="test-secret", import_job_threshold_bytes=1_000_000)
+    return Settings(
+        data_dir=data_dir,
+        database_url=db.url,
+        embedded_workers=0,
+        secret_key="test-secret",
+        import_job_threshold_bytes=1_000_000,
+    )
 
 
 @pytest.fixture
 def app(settings: Settings, db: Database) -> Any:
     application = create_app(settings, migrate_on_start=False)
     application.state.truthline = AppState(
-        settings=settings, db=db, storage=LocalStorage(settings.data_dir / "media"),
+        settings=settings,
+        db=db,
+        storage=LocalStorage(settings.data_dir / "media"),
         secret="test-secret",
     )
     return application
@@ -34,6 +41,7 @@ def app(settings: Settings, db: Database) -> Any:
 
 @pytest.fixture
 async def anon(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://test") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as client:
         yield client

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-
 from tests.factories import PASSWORD, bearer, make_user, token_for
+
 from truthline.api.deps import AppState
 from truthline.app import create_app
 from truthline.db.session import Database
@@ -22,10 +22,10 @@ async def test_health_ok(anon: httpx.AsyncClient) -> None:
 async def test_health_503_when_database_unreachable(settings: Any, tmp_path: Any) -> None:
     bad = Database("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
     app = create_app(settings, migrate_on_start=False)
-    app.state.truthline = AppState(settings=settings, db=bad,
-                                   storage=LocalStorage(tmp_path), secret="x")
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://t") as c:
+    app.state.truthline = AppState(
+        settings=settings, db=bad, storage=LocalStorage(tmp_path), secret="x"
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         r = await c.get("/api/v1/health")
     await bad.dispose()
     assert r.status_code == 503
@@ -51,9 +51,13 @@ async def test_unsafe_request_with_cookie_needs_csrf(db: Database, anon: httpx.A
     await make_user(db, "bob")
     login = await anon.post("/api/v1/auth/login", json={"username": "bob", "password": PASSWORD})
     csrf = login.json()["csrf_token"]
-    body = {"name": "p", "schema": {"fields": [{"name": "text", "type": "text"}],
-                                    "questions": [{"name": "q", "kind": "classification",
-                                                   "classes": ["a", "b"]}]}}
+    body = {
+        "name": "p",
+        "schema": {
+            "fields": [{"name": "text", "type": "text"}],
+            "questions": [{"name": "q", "kind": "classification", "classes": ["a", "b"]}],
+        },
+    }
     r = await anon.post("/api/v1/projects", json=body)
     assert r.status_code == 403
     assert r.json()["error"]["code"] == "csrf_failed"
@@ -65,8 +69,9 @@ async def test_wrong_password_is_401_with_error_body(db: Database, anon: httpx.A
     await make_user(db, "carol")
     r = await anon.post("/api/v1/auth/login", json={"username": "carol", "password": "nope-nope"})
     assert r.status_code == 401
-    assert r.json() == {"error": {"code": "bad_credentials", "message": "wrong username or password",
-                                  "details": {}}}
+    assert r.json() == {
+        "error": {"code": "bad_credentials", "message": "wrong username or password", "details": {}}
+    }
     r = await anon.post("/api/v1/auth/login", json={"username": "ghost", "password": "nope-nope"})
     assert r.status_code == 401
 

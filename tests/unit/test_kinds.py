@@ -1,12 +1,14 @@
-"""Kind registry and plugins, and the image kinds: classification, bbox, polygon, keypoints, mask."""
+"""Kind registry, plugins and docs; classification and bbox."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
+import sys
+import types
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,7 +24,6 @@ from truthline.kinds import (
     all_kinds,
     collect_kinds,
     get_kind,
-    rle,
 )
 from truthline.plugins import PluginError, build_plugin_manager, hookimpl
 
@@ -51,10 +52,40 @@ def error(kind: str, settings: dict[str, Any], result: Any, item: ItemContext = 
 # ---------------------------------------------------------------- registry and plugins
 
 
+def _kind_table() -> dict[str, list[str]]:
+    """The rows of the kinds table in docs/kinds.md, by kind, split into cells."""
+    lines = DOCS.read_text(encoding="utf-8").splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("| kind |")))
+    rows = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        rows[cells[0].strip("`")] = cells
+    return rows
+
+
 def test_every_documented_kind_is_registered() -> None:
-    documented = re.findall(r"^\| `(\w+)` \|", DOCS.read_text(encoding="utf-8"), re.MULTILINE)
-    assert sorted(documented) == sorted(all_kinds())
-    assert len(documented) == 14
+    assert sorted(_kind_table()) == sorted(all_kinds())
+    assert len(all_kinds()) == 14
+
+
+def test_documented_settings_are_the_config_fields() -> None:
+    common = set(QuestionConfig.model_fields)
+    for name, cells in _kind_table().items():
+        # Each setting is written `name...`; prose and defaults around it are not names.
+        documented = set(re.findall(r"`(\w+)", cells[2]))
+        assert documented == set(get_kind(name).Config.model_fields) - common, name
+
+
+def test_documented_field_types_are_the_kinds_field_types() -> None:
+    for name, cells in _kind_table().items():
+        wanted = get_kind(name).field_types
+        documented = set(re.findall(r"[a-z]+", cells[1])) - {"or", "any", "none", "with"}
+        if wanted is None:
+            assert cells[1].startswith(("any or none", "none")), name
+        else:
+            assert documented == set(wanted), name
 
 
 def test_kinds_are_consistent() -> None:
@@ -98,6 +129,26 @@ def test_third_party_kinds_register_like_built_ins() -> None:
     assert "bbox" in kinds
 
 
+class _FakeDistribution:
+    """An installed package declaring entry points in the "truthline" group."""
+
+    entry_points = (
+        # Truthline's own entry point: already registered as a built-in, so skipped.
+        importlib.metadata.EntryPoint("builtin_kinds", "truthline.kinds", "truthline"),
+        importlib.metadata.EntryPoint("stickers", "truthline_stickers", "truthline"),
+    )
+
+
+def test_installed_packages_register_through_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    plugin = types.ModuleType("truthline_stickers")
+    plugin.register_kinds = _StickerPlugin().register_kinds  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "truthline_stickers", plugin)
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda: [_FakeDistribution()])
+    pm = build_plugin_manager()
+    assert pm.get_plugin("stickers") is plugin
+    assert set(collect_kinds(pm)) == set(all_kinds()) | {"sticker"}
+
+
 def test_two_plugins_may_not_claim_one_kind() -> None:
     pm = build_plugin_manager(entry_points=False)
     pm.register(_BboxAgainPlugin())
@@ -124,7 +175,10 @@ def test_classes_are_normalized_to_objects() -> None:
     ("classes", "message"),
     [
         (["car", "car"], "duplicate 'car'"),
-        ([{"name": "a", "shortcut": "x"}, {"name": "b", "shortcut": "x"}], "duplicate shortcut 'x'"),
+        (
+            [{"name": "a", "shortcut": "x"}, {"name": "b", "shortcut": "x"}],
+            "duplicate shortcut 'x'",
+        ),
         ([], "at least 1 item"),
         ([{"name": "a", "color": "red"}], "should match pattern"),
     ],
@@ -150,7 +204,11 @@ def test_classification_single_and_multiple() -> None:
         ({"classes": ["a", "b"]}, ["a", "b"], "q.labels"),
         ({"classes": ["a", "b"]}, [], "q.labels"),
         ({"classes": ["a", "b"], "multiple": True}, ["a", "a"], "q.labels[1]"),
-        ({"classes": ["a", "b", "c"], "multiple": True, "max_choices": 2}, ["a", "b", "c"], "q.labels"),
+        (
+            {"classes": ["a", "b", "c"], "multiple": True, "max_choices": 2},
+            ["a", "b", "c"],
+            "q.labels",
+        ),
         ({"classes": ["a", "b"], "multiple": True}, [], "q.labels"),
         ({"classes": ["a"]}, [""], "q.labels[0]"),
     ],
@@ -185,8 +243,13 @@ def boxes(*changes: dict[str, Any]) -> dict[str, Any]:
 def test_bbox_valid_and_normalized() -> None:
     parsed = check("bbox", CARS, boxes({}, {"label": "person", "origin": "prediction"}))
     assert parsed.model_dump(exclude_none=True)["boxes"][0] == {
-        "id": "b0", "label": "car", "x": 10.0, "y": 20.0, "w": 30.0, "h": 40.0,
-    }  # fmt: skip
+        "id": "b0",
+        "label": "car",
+        "x": 10.0,
+        "y": 20.0,
+        "w": 30.0,
+        "h": 40.0,
+    }
 
 
 @pytest.mark.parametrize(
@@ -255,141 +318,3 @@ def test_boxes_outside_the_image_never_validate(
     else:
         box["h"] = H - box["y"] + by
     assert error("bbox", CARS, boxes(box)).startswith("q.boxes[0].")
-
-
-# ---------------------------------------------------------------- polygon
-
-ROADS = {"classes": ["road"], "field": "image", "allow_holes": True}
-SQUARE = [[10, 10], [110, 10], [110, 110], [10, 110]]
-
-
-def polygon(points: list[list[float]], holes: list[Any] | None = None) -> dict[str, Any]:
-    shape: dict[str, Any] = {"id": "p1", "label": "road", "points": points}
-    if holes is not None:
-        shape["holes"] = holes
-    return {"polygons": [shape]}
-
-
-def test_polygon_with_a_hole() -> None:
-    parsed = check("polygon", ROADS, polygon(SQUARE, [[[20, 20], [40, 20], [40, 40]]]))
-    assert parsed.polygons[0].points[1] == (110.0, 10.0)
-
-
-@pytest.mark.parametrize(
-    ("points", "holes", "path"),
-    [
-        ([[0, 0], [10, 10], [10, 0], [0, 10]], None, "q.polygons[0].points"),
-        ([[0, 0], [10, 0], [20, 0]], None, "q.polygons[0].points"),
-        ([[0, 0], [10, 0]], None, "q.polygons[0].points"),
-        ([[0, 0], [700, 0], [0, 10]], None, "q.polygons[0].points[1].x"),
-        ([[0, 0], [10, 0], [0, -1]], None, "q.polygons[0].points[2].y"),
-        (SQUARE, [[[20, 20], [40, 20]]], "q.polygons[0].holes[0]"),
-        (SQUARE, [[[100, 100], [200, 100], [200, 200]]], "q.polygons[0].holes[0]"),
-        (SQUARE, [[[20, 20], [40, 20], [40, 40]], [[30, 21], [50, 21], [50, 40]]], "q.polygons[0].holes[1]"),
-        (SQUARE, [[[20, 20], [40, 40], [40, 20], [20, 40]]], "q.polygons[0].holes[0]"),
-        ([[0, 0], [1.5, "x"], [0, 1]], None, "q.polygons[0].points[1][1]"),
-    ],
-)
-def test_polygon_errors(points: list[Any], holes: list[Any] | None, path: str) -> None:
-    assert error("polygon", ROADS, polygon(points, holes)) == path
-
-
-def test_polygon_holes_and_min_points_follow_the_config() -> None:
-    no_holes = {**ROADS, "allow_holes": False}
-    hole = [[[20, 20], [40, 20], [40, 40]]]
-    assert error("polygon", no_holes, polygon(SQUARE, hole)) == "q.polygons[0].holes"
-    assert error("polygon", {**ROADS, "min_points": 5}, polygon(SQUARE)) == "q.polygons[0].points"
-
-
-@given(
-    st.lists(st.floats(0, 6.2831), min_size=3, max_size=30, unique=True),
-    st.floats(5, 200),
-)
-def test_convex_polygons_inside_the_image_always_validate(angles: list[float], radius: float) -> None:
-    angles.sort()
-    if max(b - a for a, b in zip(angles, [*angles[1:], angles[0] + 6.2832], strict=True)) > 3.1:
-        return  # points bunched on one side can collapse to a sliver; not what this checks
-    points = [[320 + radius * np.cos(a), 240 + radius * np.sin(a)] for a in angles]
-    check("polygon", ROADS, polygon(points))
-
-
-@given(st.floats(0, 300), st.floats(0, 300), st.floats(1, 300), st.floats(1, 170))
-def test_bowties_never_validate(x: float, y: float, w: float, h: float) -> None:
-    # Corners visited in the order top-left, bottom-right, top-right, bottom-left cross.
-    points = [[x, y], [x + w, y + h], [x + w, y], [x, y + h]]
-    assert error("polygon", ROADS, polygon(points)) == "q.polygons[0].points"
-
-
-# ---------------------------------------------------------------- keypoints
-
-POSE = {"classes": ["person"], "field": "image", "points": ["nose", "l_eye", "r_eye"],
-        "skeleton": [["nose", "l_eye"], ["nose", "r_eye"]]}  # fmt: skip
-
-
-def pose(*points: Any) -> dict[str, Any]:
-    return {"instances": [{"id": "k1", "label": "person", "points": list(points)}]}
-
-
-def test_keypoints_valid_with_missing_and_unlabeled_points() -> None:
-    parsed = check("keypoints", POSE, pose({"x": 1, "y": 2}, None, {"x": 0, "y": 0, "v": 0}))
-    assert parsed.instances[0].points[1] is None
-
-
-@pytest.mark.parametrize(
-    ("points", "path"),
-    [
-        (({"x": 1, "y": 2},), "q.instances[0].points"),
-        (({"x": 1, "y": 2}, None, {"x": 641, "y": 2, "v": 1}), "q.instances[0].points[2].x"),
-        (({"x": 1, "y": 2, "v": 3}, None, None), "q.instances[0].points[0].v"),
-        (({"x": 1, "y": 2, "v": True}, None, None), "q.instances[0].points[0].v"),
-    ],
-)
-def test_keypoints_errors(points: tuple[Any, ...], path: str) -> None:
-    assert error("keypoints", POSE, pose(*points)) == path
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"skeleton": [["nose", "tail"]]}, "unknown point"),
-        ({"skeleton": [["nose", "nose"]]}, "loop or a duplicate"),
-        ({"skeleton": [["nose", "l_eye"], ["l_eye", "nose"]]}, "loop or a duplicate"),
-        ({"points": ["nose", "nose"]}, "duplicate 'nose'"),
-    ],
-)
-def test_keypoints_config_errors(change: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
-        config("keypoints", **{**POSE, **change})
-
-
-# ---------------------------------------------------------------- mask
-
-SKY = {"classes": ["sky"], "field": "image"}
-SMALL = ItemContext(data={"image": "x.png"}, media={"image": {"width": 3, "height": 2}})
-
-
-def masked(rle_value: dict[str, Any]) -> dict[str, Any]:
-    return {"masks": [{"id": "m1", "label": "sky", "rle": rle_value}]}
-
-
-def test_mask_valid_string_and_list_counts() -> None:
-    encoded = rle.encode_mask(np.array([[1, 0, 0], [1, 1, 0]]))
-    check("mask", SKY, masked(encoded), SMALL)
-    check("mask", SKY, masked({"size": [2, 3], "counts": [0, 3, 3]}), SMALL)
-
-
-@pytest.mark.parametrize(
-    ("value", "path"),
-    [
-        ({"size": [3, 2], "counts": [6]}, "q.masks[0].rle.size"),
-        ({"size": [2, 3], "counts": [5]}, "q.masks[0].rle.counts"),
-        ({"size": [2, 3], "counts": "X"}, "q.masks[0].rle.counts"),
-        ({"size": [2, 3], "counts": [-1, 7]}, "q.masks[0].rle.counts"),
-        ({"size": [2, 3], "counts": [1.0, 5]}, "q.masks[0].rle.counts"),
-        ({"size": [2, 3], "counts": {"a": 1}}, "q.masks[0].rle.counts"),
-        ({"size": [2, 0], "counts": []}, "q.masks[0].rle.size[1]"),
-        ({"size": [2, 3]}, "q.masks[0].rle.counts"),
-    ],
-)
-def test_mask_errors(value: dict[str, Any], path: str) -> None:
-    assert error("mask", SKY, masked(value), SMALL) == path

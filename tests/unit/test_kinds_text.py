@@ -174,7 +174,12 @@ def test_ranking_options_from_the_item() -> None:
 
 @pytest.mark.parametrize(
     "settings",
-    [{}, {"options": ["a", "b"], "options_field": "x"}, {"options": ["a"]}, {"options": ["a", "a"]}],
+    [
+        {},
+        {"options": ["a", "b"], "options_field": "x"},
+        {"options": ["a"]},
+        {"options": ["a", "a"]},
+    ],
 )
 def test_ranking_config_errors(settings: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):

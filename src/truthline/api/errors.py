@@ -32,8 +32,8 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
-def error_response(status: int, code: str, message: str, **details: Any) -> JSONResponse:
-    return JSONResponse(error_body(code, message, details), status_code=status)
+def error_response(status_code: int, code: str, message: str, **details: Any) -> JSONResponse:
+    return JSONResponse(error_body(code, message, details), status_code=status_code)
 
 
 def _loc(loc: tuple[Any, ...]) -> str:

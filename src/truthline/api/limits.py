@@ -54,10 +54,23 @@ class BodyLimitMiddleware:
 
 
 async def _too_large(send: Any, limit: int) -> None:
-    body = orjson.dumps({"error": {"code": "payload_too_large",
-                                   "message": f"request body is larger than {limit} bytes",
-                                   "details": {"limit": limit}}})
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    body = orjson.dumps(
+        {
+            "error": {
+                "code": "payload_too_large",
+                "message": f"request body is larger than {limit} bytes",
+                "details": {"limit": limit},
+            }
+        }
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

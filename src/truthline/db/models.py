@@ -195,7 +195,7 @@ class Draft(Base):
 
 
 class Annotation(Base):
-    """One immutable submitted version; edits append a new row naming the version they start from."""
+    """One immutable submitted version; an edit appends a row naming its base version."""
 
     __tablename__ = "annotations"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

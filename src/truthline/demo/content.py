@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # Sentiment + named entities (PER, ORG, LOC). Invented people and companies, real places.
 SENTENCES = [
     "Maria Okafor said the new Lumen Robotics office in Lagos is a joy to work in.",
@@ -51,7 +53,7 @@ AUDIO_PROMPTS = [
 ]
 
 # LLM dialogues: a conversation and three candidate replies of deliberately different quality.
-DIALOGUES = [
+DIALOGUES: list[dict[str, Any]] = [
     {
         "conversation": [
             {"role": "user", "content": "How long should I boil an egg for a runny yolk?"}

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from truthline.errors import InvalidInput
 from truthline.formats.records import ImportLimits
@@ -38,7 +38,7 @@ class Entry:
     path: str  # normalised relative path with "/" separators
     size: int  # declared uncompressed size
     packed: int | None  # compressed size; None for folder files
-    opener: Callable[[], BinaryIO]
+    opener: Callable[[], IO[bytes]]
 
 
 @dataclass(slots=True)
@@ -69,12 +69,16 @@ def list_zip(zf: zipfile.ZipFile, archive: str, limits: ImportLimits) -> list[En
     _check_count(len(infos), archive, limits)
     _check_layout(zf, infos, archive)
     entries: list[Entry] = []
+    seen: set[str] = set()
     total = 0
     for number, info in enumerate(infos, 1):
         path = safe_relative_path(info.filename, archive)
         _check_zip_entry(info, path, archive, limits)
         if info.is_dir():
             continue
+        if path in seen:  # tools disagree on which copy wins, so neither is trusted
+            raise ArchiveRefused(f"{archive}: entry {path} appears twice", entry=path)
+        seen.add(path)
         total += info.file_size
         if total > limits.max_uncompressed_bytes:
             raise ArchiveRefused(
@@ -205,7 +209,7 @@ def list_folder(root: Path, archive: str, limits: ImportLimits) -> list[Entry]:
     ]
 
 
-def _open_no_follow(path: Path) -> BinaryIO:
+def _open_no_follow(path: Path) -> IO[bytes]:
     # O_NOFOLLOW: a file swapped for a symlink after listing still cannot be read through.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     return os.fdopen(fd, "rb")

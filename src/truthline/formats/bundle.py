@@ -70,22 +70,45 @@ class _Bundle:
         self.budget = Budget(limits)
         # A file named by several records is stored and probed once; failures are kept too.
         self.stored: dict[str, StoredMedia | str] = {}
+        self.prefix = ""  # the folder that holds the manifest, when it is not the root
 
     def records(self) -> Iterator[Record | RecordError]:
-        manifests = [entry for entry in self.entries if entry.path.lower() in MANIFESTS]
-        if len(manifests) > 1:
-            names = ", ".join(entry.path for entry in manifests)
-            raise ArchiveRefused(f"{self.archive}: more than one manifest ({names})")
-        if manifests:
-            yield from self._manifest_records(manifests[0])
+        manifest = self._find_manifest()
+        if manifest is not None:
+            yield from self._manifest_records(manifest)
         else:
             for entry in self.entries:
                 yield self._file_record(entry)
 
+    def _find_manifest(self) -> Entry | None:
+        """The root manifest; zipping a folder usually wraps everything in that folder, so a
+        manifest inside the one top-level folder counts as the root one, and references are
+        read relative to that folder."""
+        prefixes = [""]
+        tops = {entry.path.split("/", 1)[0] for entry in self.entries}
+        if len(tops) == 1 and len(self.entries) > 1:
+            prefixes.append(f"{tops.pop()}/")
+        for prefix in prefixes:
+            names = {prefix.lower() + name for name in MANIFESTS}
+            found = [entry for entry in self.entries if entry.path.lower() in names]
+            if len(found) > 1:
+                listed = ", ".join(entry.path for entry in found)
+                raise ArchiveRefused(f"{self.archive}: more than one manifest ({listed})")
+            if found:
+                self.prefix = prefix
+                return found[0]
+        return None
+
+    def _lookup(self, value: str) -> Entry | None:
+        path = _normalise_ref(value)
+        if path is None:
+            return None
+        return self.by_path.get(self.prefix + path) or self.by_path.get(path)
+
     # -- with a manifest ------------------------------------------------------------------
 
     def _manifest_records(self, manifest: Entry) -> Iterator[Record | RecordError]:
-        fmt = MANIFESTS[manifest.path.lower()]
+        fmt = MANIFESTS[manifest.path.rsplit("/", 1)[-1].lower()]
         head = b""
         if fmt == "json":  # the JSON reader needs the first bytes to tell array from lines
             with GuardedReader(manifest, self.archive, self.budget) as peek:
@@ -101,7 +124,7 @@ class _Bundle:
                 (name, kind)
                 for name, value in data.items()
                 if isinstance(value, str)
-                and _normalise_ref(value) in self.by_path
+                and self._lookup(value) is not None
                 and (kind := media_type_for(value) or "") in MEDIA_TYPES
             ]
         return [
@@ -131,7 +154,7 @@ class _Bundle:
             return None
         if kind in TEXT_TYPES and not _looks_like_text_file(value):
             return None  # ordinary text, not a file name
-        entry = self.by_path.get(_normalise_ref(value) or "")
+        entry = self._lookup(value)
         if entry is None:
             return f"file not found in the archive: {value}"
         file_kind = media_type_for(entry.path)

@@ -10,13 +10,13 @@ import csv
 import re
 from collections.abc import Iterator
 from functools import partial
-from typing import Any, BinaryIO
+from typing import Any
 
 import orjson
 
 from truthline.errors import InvalidInput
 from truthline.formats.jsonl import BOM
-from truthline.formats.records import ImportLimits, Record, RecordError, short_repr
+from truthline.formats.records import ByteStream, ImportLimits, Record, RecordError, short_repr
 
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _INT_RE = re.compile(r"[+-]?\d+")
@@ -26,7 +26,7 @@ JSON_TYPES = frozenset({"json", "conversation"})
 class _Lines:
     """Decoded lines for csv.reader, noting (not raising) the first problem of each row."""
 
-    def __init__(self, stream: BinaryIO, limit: int) -> None:
+    def __init__(self, stream: ByteStream, limit: int) -> None:
         self.stream = stream
         self.limit = limit
         self.problem: str | None = None
@@ -65,7 +65,7 @@ class _Lines:
 
 
 def iter_csv(
-    stream: BinaryIO,
+    stream: ByteStream,
     source: str,
     limits: ImportLimits,
     field_types: dict[str, str] | None = None,

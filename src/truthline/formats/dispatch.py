@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
 
 from truthline.errors import InvalidInput
 from truthline.formats.csvfile import iter_csv
 from truthline.formats.jsonarray import iter_json
 from truthline.formats.jsonl import BOM, iter_jsonl
-from truthline.formats.records import ImportLimits, Record, RecordError
+from truthline.formats.records import ByteStream, ImportLimits, Record, RecordError
 
 HEAD_BYTES = 64 * 1024
 FORMATS = ("jsonl", "json", "csv", "zip")
@@ -65,7 +64,7 @@ def _refuse_single_object(name: str, head: bytes) -> None:
 
 
 def iter_stream(
-    stream: BinaryIO,
+    stream: ByteStream,
     source: str,
     fmt: str,
     head: bytes,

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
 
 import orjson
 
 from truthline.formats.jsonl import BOM, json_type_name
-from truthline.formats.records import ImportLimits, Record, RecordError, short_repr
+from truthline.formats.records import ByteStream, ImportLimits, Record, RecordError, short_repr
 
 CHUNK_BYTES = 256 * 1024
 # Outside strings: a whole string (closed, or cut off by the end of the chunk, possibly right
@@ -49,6 +48,7 @@ class _Splitter:
         self.elements = 0
         self.element_start = 0
         self.base = 0  # file offset of the chunk being fed
+        self.pending: JsonArrayError | None = None
 
     def feed(self, chunk: bytes) -> list[tuple[int, bytes | None]]:
         out: list[tuple[int, bytes | None]] = []
@@ -83,7 +83,10 @@ class _Splitter:
         if not self.done:
             self._keep(chunk[begin:])
         else:
-            self._check_trailing(chunk, pos)
+            try:
+                self._check_trailing(chunk, pos)
+            except JsonArrayError as exc:  # raised once the elements before it are out
+                self.pending = exc
         self.base += n
         return out
 
@@ -156,6 +159,8 @@ def split_json_array(
             splitter.base += len(chunk)
             continue
         yield from splitter.feed(chunk)
+        if splitter.pending is not None:
+            raise splitter.pending
     splitter.finish()
 
 
@@ -175,7 +180,7 @@ def _without_bom(chunks: Iterable[bytes], splitter: _Splitter) -> Iterator[bytes
 
 
 def iter_json(
-    stream: BinaryIO, source: str, limits: ImportLimits
+    stream: ByteStream, source: str, limits: ImportLimits
 ) -> Iterator[Record | RecordError]:
     """Records from a JSON array of objects; the caller has checked that it starts with '['."""
     chunks = iter(lambda: stream.read(CHUNK_BYTES), b"")

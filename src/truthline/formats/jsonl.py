@@ -10,11 +10,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from functools import partial
-from typing import Any, BinaryIO
+from typing import Any
 
 import orjson
 
-from truthline.formats.records import ImportLimits, Record, RecordError, short_repr
+from truthline.formats.records import ByteStream, ImportLimits, Record, RecordError, short_repr
 
 BOM = b"\xef\xbb\xbf"
 _JSON_TYPES = {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
@@ -25,7 +25,7 @@ def json_type_name(value: Any) -> str:
 
 
 def iter_jsonl(
-    stream: BinaryIO, source: str, limits: ImportLimits
+    stream: ByteStream, source: str, limits: ImportLimits
 ) -> Iterator[Record | RecordError]:
     limit = limits.max_record_bytes
     read_line = partial(stream.readline, limit + 1)
@@ -56,7 +56,7 @@ def iter_jsonl(
             yield RecordError(number, source, None, reason, short_repr(raw))
 
 
-def _skip_rest_of_line(stream: BinaryIO, limit: int) -> None:
+def _skip_rest_of_line(stream: ByteStream, limit: int) -> None:
     """Discard the remainder of an over-long line without holding it in memory."""
     chunk = stream.readline(limit)
     while chunk and chunk[-1:] != b"\n":
@@ -64,7 +64,7 @@ def _skip_rest_of_line(stream: BinaryIO, limit: int) -> None:
 
 
 def _line_error(
-    stream: BinaryIO, raw: bytes, number: int, source: str, exc: orjson.JSONDecodeError
+    stream: ByteStream, raw: bytes, number: int, source: str, exc: orjson.JSONDecodeError
 ) -> RecordError | None:
     if not raw.strip():
         return None  # blank lines separate nothing; they are skipped, not reported
@@ -78,7 +78,7 @@ def _line_error(
     return RecordError(number, source, None, reason, short_repr(raw))
 
 
-def _file_offset(stream: BinaryIO, raw: bytes, index: int) -> str:
+def _file_offset(stream: ByteStream, raw: bytes, index: int) -> str:
     try:
         return f"at file offset {stream.tell() - len(raw) + index}"
     except (OSError, ValueError):  # a stream that cannot tell: the offset in the line still helps

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
 REPR_LIMIT = 80
+
+
+class ByteStream(Protocol):
+    """What the readers need of a stream: files, ZIP entries and guarded readers all fit."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+    def tell(self) -> int: ...
 
 
 @dataclass(slots=True)

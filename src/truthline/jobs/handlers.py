@@ -18,12 +18,17 @@ async def run_import_job(ctx: JobContext) -> dict[str, Any]:
     async def progress(done: int, total: int | None) -> None:
         await ctx.progress(done, total)
 
-    counts = await run_import(ctx.db, ctx.storage, ctx.job.payload["import_id"], path,
-                              progress=progress)
+    counts = await run_import(
+        ctx.db, ctx.storage, ctx.job.payload["import_id"], path, progress=progress
+    )
     path.unlink(missing_ok=True)
-    return {"import_id": ctx.job.payload["import_id"], "received": counts.received,
-            "created": counts.created, "duplicates": counts.duplicates,
-            "rejected": counts.rejected}
+    return {
+        "import_id": ctx.job.payload["import_id"],
+        "received": counts.received,
+        "created": counts.created,
+        "duplicates": counts.duplicates,
+        "rejected": counts.rejected,
+    }
 
 
 @handler("export")
@@ -45,5 +50,10 @@ async def run_export_job(ctx: JobContext) -> dict[str, Any]:
             lines += chunk.count(b"\n")
             await ctx.progress(lines, total)
     tmp.replace(final)
-    return {"path": str(final), "lines": lines, "bytes": final.stat().st_size,
-            "format": "jsonl", "filename": f"{project.name}.jsonl"}
+    return {
+        "path": str(final),
+        "lines": lines,
+        "bytes": final.stat().st_size,
+        "format": "jsonl",
+        "filename": f"{project.name}.jsonl",
+    }

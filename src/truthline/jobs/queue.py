@@ -33,8 +33,16 @@ def enqueue(
     max_attempts: int = 3,
     priority: int = 0,
 ) -> Job:
-    job = Job(kind=kind, payload=payload, project_id=project_id, created_by=created_by,
-              max_attempts=max_attempts, priority=priority, status="queued", run_after=utcnow())
+    job = Job(
+        kind=kind,
+        payload=payload,
+        project_id=project_id,
+        created_by=created_by,
+        max_attempts=max_attempts,
+        priority=priority,
+        status="queued",
+        run_after=utcnow(),
+    )
     s.add(job)
     return job
 
@@ -84,8 +92,13 @@ async def progress(db: Database, job_id: int, worker_id: str, done: int, total: 
 async def succeed(db: Database, job_id: int, result: dict[str, Any]) -> None:
     async with db.write() as s:
         await s.execute(
-            update(Job).where(Job.id == job_id).values(
-                status="succeeded", result=result, finished_at=utcnow(), locked_until=None,
+            update(Job)
+            .where(Job.id == job_id)
+            .values(
+                status="succeeded",
+                result=result,
+                finished_at=utcnow(),
+                locked_until=None,
                 error=None,
             )
         )
@@ -98,11 +111,13 @@ async def fail(db: Database, job: Job, error: str, *, retry: bool = True) -> str
     status = "dead" if dead else "queued"
     async with db.write() as s:
         await s.execute(
-            update(Job).where(Job.id == job.id).values(
+            update(Job)
+            .where(Job.id == job.id)
+            .values(
                 status=status,
                 error=error[:10_000],
                 locked_until=None,
-                run_after=now + timedelta(seconds=min(300, 2 ** job.attempts)),
+                run_after=now + timedelta(seconds=min(300, 2**job.attempts)),
                 finished_at=now if dead else None,
             )
         )
@@ -112,8 +127,9 @@ async def fail(db: Database, job: Job, error: str, *, retry: bool = True) -> str
 async def mark_cancelled(db: Database, job_id: int) -> None:
     async with db.write() as s:
         await s.execute(
-            update(Job).where(Job.id == job_id).values(status="cancelled", finished_at=utcnow(),
-                                                       locked_until=None)
+            update(Job)
+            .where(Job.id == job_id)
+            .values(status="cancelled", finished_at=utcnow(), locked_until=None)
         )
 
 

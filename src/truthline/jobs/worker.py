@@ -1,4 +1,4 @@
-"""Job workers: the same loop runs as threads inside ``serve`` or as ``truthline worker`` processes."""
+"""Job workers: one loop, run as threads inside ``serve`` or as ``truthline worker``."""
 
 from __future__ import annotations
 
@@ -75,8 +75,12 @@ class Worker:
         except Cancelled:
             await queue.mark_cancelled(self.db, job.id)
         except Exception as exc:  # a job's failure must never kill the worker
-            status = await queue.fail(self.db, job, f"{exc}\n{traceback.format_exc()}"[-10_000:],
-                                      retry=getattr(exc, "retryable", True))
+            status = await queue.fail(
+                self.db,
+                job,
+                f"{exc}\n{traceback.format_exc()}"[-10_000:],
+                retry=getattr(exc, "retryable", True),
+            )
             log.warning("job %s (%s) failed: %s -> %s", job.id, job.kind, exc, status)
         else:
             await queue.succeed(self.db, job.id, result)
@@ -117,8 +121,11 @@ def start_threads(settings: Settings, count: int) -> tuple[threading.Event, list
     threads = []
     for n in range(count):
         worker = Worker(settings, name=f"{socket.gethostname()}:{os.getpid()}:embedded-{n}")
-        t = threading.Thread(target=lambda w=worker: asyncio.run(w.run(stop)),
-                             name=f"truthline-worker-{n}", daemon=True)
+        t = threading.Thread(
+            target=lambda w=worker: asyncio.run(w.run(stop)),
+            name=f"truthline-worker-{n}",
+            daemon=True,
+        )
         t.start()
         threads.append(t)
     return stop, threads

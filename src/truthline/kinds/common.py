@@ -95,11 +95,6 @@ def class_names(config: LabeledConfig) -> frozenset[str]:
     return frozenset(c.name for c in config.classes)
 
 
-def check_label(config: LabeledConfig, label: str, path: str) -> None:
-    if label not in class_names(config):
-        raise KindValidationError(path, f"unknown label {label!r}")
-
-
 def check_shapes(config: LabeledConfig, shapes: Sequence[LabeledShape], path: str) -> None:
     """Ids unique within the list, labels among the classes."""
     allowed = class_names(config)

@@ -57,7 +57,7 @@ def _check_holes(shape: PolygonShape, path: str) -> None:
                 raise KindValidationError(f"{path}.holes[{j}]", f"overlaps holes[{k}]")
     reason = shapely.is_valid_reason(Polygon(shape.points, shape.holes))
     if reason != "Valid Geometry":
-        raise KindValidationError(f"{path}.holes", reason)
+        raise KindValidationError(f"{path}.holes", f"invalid with its holes: {reason}")
 
 
 class PolygonKind(Kind[PolygonConfig, PolygonResult]):

@@ -23,6 +23,7 @@ MEDIA_EXTENSIONS: dict[str, str] = {
     **dict.fromkeys(("txt", "md"), "text"),
 }
 FFPROBE_TIMEOUT_S = 60
+_HEADER_EXIF_FORMATS = frozenset({"JPEG", "MPO", "TIFF", "WEBP"})
 
 
 def media_type_for(filename: str) -> str | None:
@@ -68,9 +69,11 @@ def _probe_image(path: Path) -> dict[str, Any]:
             "height": im.height,
             "format": (im.format or "").lower(),
         }
-        orientation = im.getexif().get(0x0112)  # EXIF Orientation
-        if orientation and orientation != 1:
-            facts["orientation"] = int(orientation)
+        # Only where EXIF sits in the header: PNG's getexif() would decode the whole image.
+        if im.format in _HEADER_EXIF_FORMATS:
+            orientation = im.getexif().get(0x0112)  # EXIF Orientation
+            if orientation and orientation != 1:
+                facts["orientation"] = int(orientation)
     return facts
 
 

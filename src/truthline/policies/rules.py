@@ -14,13 +14,13 @@ _STAFF = ("lead", "reviewer", "viewer")
 
 # action: {role: scope}
 RULES: dict[str, dict[str, str]] = {
-    "project.read": {r: "any" for r in _ALL},
+    "project.read": dict.fromkeys(_ALL, "any"),
     "project.update": {"lead": "any"},
     "project.delete": {},  # admins only
-    "members.read": {r: "any" for r in _STAFF},
+    "members.read": dict.fromkeys(_STAFF, "any"),
     "members.manage": {"lead": "any"},
     "items.import": {"lead": "any"},
-    "items.browse": {r: "any" for r in _STAFF},
+    "items.browse": dict.fromkeys(_STAFF, "any"),
     "item.read": {"lead": "any", "reviewer": "any", "viewer": "any", "annotator": "own"},
     "item.update": {"lead": "any"},
     "queue.work": {"lead": "any", "reviewer": "any", "annotator": "any"},
@@ -28,7 +28,7 @@ RULES: dict[str, dict[str, str]] = {
     "annotation.submit": {"lead": "own", "reviewer": "own", "annotator": "own"},
     "annotation.read": {"lead": "any", "reviewer": "any", "viewer": "any", "annotator": "own"},
     "draft.write": {"lead": "own", "reviewer": "own", "annotator": "own"},
-    "stats.read": {r: "any" for r in _STAFF},
+    "stats.read": dict.fromkeys(_STAFF, "any"),
     "export.run": {"lead": "any"},
     "jobs.read": {"lead": "any"},
     "audit.read": {"lead": "any"},

@@ -1,4 +1,4 @@
-"""Shared plumbing of the quality library: input errors, value encoding, unit patterns, bootstrap."""
+"""Shared plumbing of the quality library: input errors, encoding, unit patterns, bootstrap."""
 
 from __future__ import annotations
 
@@ -37,9 +37,7 @@ def is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def encode_matrix(
-    data: Any, values: Sequence[Any] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+def encode_matrix(data: Any, values: Sequence[Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Encode an annotators x units matrix as integer codes (-1 = missing) and its value domain.
 
     The domain is ``values`` when given (its order is the order used by ordinal metrics),

@@ -50,12 +50,11 @@ def dawid_skene(
     prev = -np.inf
     converged = False
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is reported
+    while n_iter < max_iter and not converged:
+        n_iter += 1
         post, ll = _e_step(priors, log_conf, it, an, lb, n_i)
         priors, log_conf = _m_step(post, it, an, lb, n_a, n_k, smoothing)
-        if np.isfinite(prev) and abs(ll - prev) <= tol * abs(prev):
-            converged = True
-            break
+        converged = bool(np.isfinite(prev) and abs(ll - prev) <= tol * abs(prev))
         prev = ll
     post, ll = _e_step(priors, log_conf, it, an, lb, n_i)
     return DawidSkeneResult(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,10 +71,13 @@ def match_boxes(
     iou = box_iou_matrix(a, b)
     if labels_a is not None and labels_b is not None:
         iou = iou * (np.asarray(labels_a, dtype=object)[:, None] == np.asarray(labels_b)[None, :])
-    return _assign(iou, iou_threshold)
+    return assign_pairs(iou, iou_threshold)
 
 
-def _assign(iou: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+def assign_pairs(iou: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+    """Optimal one-to-one pairs (row, column, similarity) among similarities >= threshold."""
+    if not 0 < threshold <= 1:
+        raise QualityInputError("the matching threshold must be in (0, 1]")
     if iou.size == 0:
         return []
     valid = np.where(iou >= threshold, iou, 0.0)
@@ -82,7 +86,9 @@ def _assign(iou: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
     if len(set(rows.tolist())) == len(rows) and len(set(cols.tolist())) == len(cols):
         return [(int(r), int(c), float(iou[r, c])) for r, c in zip(rows, cols, strict=True)]
     rows, cols = linear_sum_assignment(1.0 - valid)
-    return [(int(r), int(c), float(iou[r, c])) for r, c in zip(rows, cols, strict=True) if valid[r, c]]
+    return [
+        (int(r), int(c), float(iou[r, c])) for r, c in zip(rows, cols, strict=True) if valid[r, c]
+    ]
 
 
 @dataclass(frozen=True)
@@ -125,9 +131,13 @@ def _scores(
 
 
 def box_agreement_many(
-    pairs: Sequence[tuple[Any, Any]], iou_threshold: float = 0.5
+    pairs: Sequence[tuple[Any, Any]],
+    iou_threshold: float = 0.5,
+    *,
+    labels: Sequence[tuple[Sequence[Any], Sequence[Any]]] | None = None,
 ) -> BoxAgreement:
-    """Micro-averaged agreement over many images: one (boxes_a, boxes_b) pair per image.
+    """Micro-averaged agreement over many images: one (boxes_a, boxes_b) pair per image,
+    and optionally one (labels_a, labels_b) pair per image to match only equal labels.
 
     IoU matrices are computed for all images at once on padded arrays; only images with
     competing candidates go through the Hungarian solver.
@@ -141,16 +151,31 @@ def box_agreement_many(
     iou *= (np.arange(iou.shape[1])[None, :, None] < na[:, None, None]) & (
         np.arange(iou.shape[2])[None, None, :] < nb[:, None, None]
     )
+    if labels is not None:
+        iou *= _same_labels(labels, iou.shape)
     valid = iou >= iou_threshold
     ambiguous = (valid.sum(axis=2) > 1).any(axis=1) | (valid.sum(axis=1) > 1).any(axis=1)
     simple = ~ambiguous
     tp = int(valid[simple].sum())
     iou_sum = float(iou[simple][valid[simple]].sum())
     for i in np.flatnonzero(ambiguous):
-        matches = _assign(iou[i, : na[i], : nb[i]], iou_threshold)
+        matches = assign_pairs(iou[i, : na[i], : nb[i]], iou_threshold)
         tp += len(matches)
         iou_sum += sum(m[2] for m in matches)
     return _scores(tp, iou_sum, int(na.sum()), int(nb.sum()), [])
+
+
+def _same_labels(
+    labels: Sequence[tuple[Sequence[Any], Sequence[Any]]], shape: tuple[int, ...]
+) -> np.ndarray:
+    # Labels become codes so that the comparison is one vectorized operation.
+    codes: dict[Any, int] = {}
+    la = np.full(shape[:2], -1, dtype=np.int64)
+    lb = np.full((shape[0], shape[2]), -2, dtype=np.int64)
+    for i, (a, b) in enumerate(labels):
+        la[i, : len(a)] = [codes.setdefault(x, len(codes)) for x in a]
+        lb[i, : len(b)] = [codes.setdefault(x, len(codes)) for x in b]
+    return la[:, :, None] == lb[:, None, :]
 
 
 def _pad(arrays: list[np.ndarray], sizes: np.ndarray) -> np.ndarray:
@@ -204,8 +229,41 @@ def interval_iou_matrix(a: Any, b: Any) -> np.ndarray:
     """Jaccard overlap of 1-D [start, end) intervals: a (n, 2), b (m, 2) -> (n, m)."""
     a = np.asarray(a, dtype=np.float64).reshape(-1, 2)
     b = np.asarray(b, dtype=np.float64).reshape(-1, 2)
-    inter = np.clip(np.minimum(a[:, None, 1], b[None, :, 1]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
+    inter = np.clip(
+        np.minimum(a[:, None, 1], b[None, :, 1]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None
+    )
     union = (a[:, 1] - a[:, 0])[:, None] + (b[:, 1] - b[:, 0])[None, :] - inter
     out = (a[:, None, :] == b[None, :, :]).all(axis=-1).astype(np.float64)
     np.divide(inter, union, out=out, where=union > 0)
     return out
+
+
+def labelled(p: Any) -> bool:
+    """A keypoint that was placed (v 1 occluded or 2 visible; v defaults to 2)."""
+    return p is not None and p.get("v", 2) >= 1
+
+
+def keypoint_array(instance: dict[str, Any]) -> np.ndarray:
+    """(P, 2) coordinates with NaN for points not labelled."""
+    rows = [
+        (p["x"], p["y"]) if labelled(p) else (math.nan, math.nan)
+        for p in instance.get("points") or []
+    ]
+    return np.asarray(rows, dtype=np.float64).reshape(-1, 2)
+
+
+def keypoint_similarity(a: np.ndarray, b: np.ndarray, sigma: float) -> float:
+    """Mean over points labelled in both of exp(-d^2 / (2 * area * sigma^2)), where area is
+    that of the box around both instances' labelled points (at least 1)."""
+    size = min(len(a), len(b))
+    a, b = a[:size], b[:size]
+    placed_a, placed_b = ~np.isnan(a[:, 0]), ~np.isnan(b[:, 0])
+    both = placed_a & placed_b
+    if not both.any():
+        # Two instances with no placed point are alike; with points on one side only, not.
+        return float(not placed_a.any() and not placed_b.any())
+    allp = np.vstack([a[placed_a], b[placed_b]])
+    extent = allp.max(axis=0) - allp.min(axis=0)
+    area = max(1.0, float(extent[0] * extent[1]))
+    d2 = ((a[both] - b[both]) ** 2).sum(axis=1)
+    return float(np.exp(-d2 / (2 * area * sigma**2)).mean())

@@ -115,7 +115,9 @@ def _key(span: Mapping[str, Any], with_label: bool) -> tuple[Any, ...]:
     return (*base, span.get("label")) if with_label else base
 
 
-def _exact_matches(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]], lab: bool) -> int:
+def _exact_matches(
+    a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]], lab: bool
+) -> int:
     ca = Counter(_key(s, lab) for s in a)
     cb = Counter(_key(s, lab) for s in b)
     return sum((ca & cb).values())

@@ -88,16 +88,14 @@ async def _take_lease(
 
 async def _advance_stage(s: AsyncSession, item: Item, overlap: int, stage: str) -> None:
     await s.execute(
-        update(Item)
-        .where(Item.id == item.id)
-        .values(submitted_count=Item.submitted_count + 1)
+        update(Item).where(Item.id == item.id).values(submitted_count=Item.submitted_count + 1)
     )
     count = await s.scalar(select(Item.submitted_count).where(Item.id == item.id))
     if stage == "annotate" and count is not None and count >= overlap:
         await s.execute(
-            update(Item).where(Item.id == item.id, Item.stage == "annotate").values(
-                stage="done", slots_free=0
-            )
+            update(Item)
+            .where(Item.id == item.id, Item.stage == "annotate")
+            .values(stage="done", slots_free=0)
         )
 
 
@@ -176,14 +174,20 @@ async def submit(
             prior = await _replay(s, user.id, idempotency_key, item_id)
         if prior is not None:
             return SubmitOutcome(prior, True)
-        raise Conflict("a concurrent edit created this version first", code="version_conflict") from None
+        raise Conflict(
+            "a concurrent edit created this version first", code="version_conflict"
+        ) from None
     return SubmitOutcome(annotation, False)
 
 
 async def save_draft(
-    db: Database, access: ProjectAccess, item_id: int, result: dict[str, Any], base_version: int | None
+    db: Database,
+    access: ProjectAccess,
+    item_id: int,
+    result: dict[str, Any],
+    base_version: int | None,
 ) -> Draft:
-    """Drafts are partial and unvalidated beyond being an object; they replace the previous draft."""
+    """Drafts are partial (checked only to be an object); each replaces the previous one."""
     if not isinstance(result, dict):
         raise InvalidInput("draft result must be an object", field="result")
     item = await get_item(db, access, item_id)
@@ -192,8 +196,13 @@ async def save_draft(
             raise NotFound(f"no item {item_id} in this project", code="item_not_found")
         draft = await s.get(Draft, (item_id, access.user.id))
         if draft is None:
-            draft = Draft(item_id=item_id, user_id=access.user.id, project_id=access.project.id,
-                          result=result, base_version=base_version)
+            draft = Draft(
+                item_id=item_id,
+                user_id=access.user.id,
+                project_id=access.project.id,
+                result=result,
+                base_version=base_version,
+            )
             s.add(draft)
         else:
             draft.result, draft.base_version, draft.updated_at = result, base_version, utcnow()

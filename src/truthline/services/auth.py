@@ -76,7 +76,9 @@ async def set_password(db: Database, username: str, password: str) -> None:
         raise InvalidInput("password must have at least 8 characters", field="password")
     async with db.write() as s:
         res = await s.execute(
-            update(User).where(User.username == username).values(password_hash=_hasher.hash(password))
+            update(User)
+            .where(User.username == username)
+            .values(password_hash=_hasher.hash(password))
         )
         if res.rowcount == 0:
             raise NotFound(f"no user {username!r}")

@@ -25,18 +25,23 @@ async def list_items(
     if stage:
         q = q.where(Item.stage == stage)
     if annotator:
-        q = q.where(exists().where(
-            Annotation.item_id == Item.id,
-            Annotation.user_id == select(User.id).where(User.username == annotator).scalar_subquery(),
-        ))
+        q = q.where(
+            exists().where(
+                Annotation.item_id == Item.id,
+                Annotation.user_id
+                == select(User.id).where(User.username == annotator).scalar_subquery(),
+            )
+        )
     if label:
         # Labels live inside each kind's result; a quoted-string match over the stored JSON finds
         # them in every kind without knowing its shape.
         needle = '"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        q = q.where(exists().where(
-            Annotation.item_id == Item.id, cast(Annotation.result, String).contains(needle,
-                                                                                     autoescape=True)
-        ))
+        q = q.where(
+            exists().where(
+                Annotation.item_id == Item.id,
+                cast(Annotation.result, String).contains(needle, autoescape=True),
+            )
+        )
     if text:
         q = q.where(cast(Item.data, String).icontains(text, autoescape=True))
     async with db.read() as s:

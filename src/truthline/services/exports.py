@@ -23,8 +23,9 @@ FORMATS = ("jsonl",)
 
 def check_options(fmt: str, versions: str) -> None:
     if fmt not in FORMATS:
-        raise InvalidInput(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}",
-                           field="format", value=fmt)
+        raise InvalidInput(
+            f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}", field="format", value=fmt
+        )
     if versions not in ("latest", "all"):
         raise InvalidInput("versions must be 'latest' or 'all'", field="versions", value=versions)
 
@@ -38,14 +39,25 @@ async def count_items(db: Database, project: Project) -> int:
         return int(await s.scalar(select(func.count()).where(Item.project_id == project.id)) or 0)
 
 
-async def _page_annotations(s: Any, ids: list[int], versions: str, users: dict[int, str],
-                            schema_versions: dict[int, int]) -> dict[int, list[dict[str, Any]]]:
+async def _page_annotations(
+    s: Any, ids: list[int], versions: str, users: dict[int, str], schema_versions: dict[int, int]
+) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = await s.execute(
-        select(Annotation.item_id, Annotation.user_id, Annotation.version, Annotation.result,
-               Annotation.meta, Annotation.stage, Annotation.created_at, Annotation.active_ms,
-               Annotation.schema_version_id, Annotation.guideline_version_id,
-               Annotation.lease_expired, Annotation.id)
+        select(
+            Annotation.item_id,
+            Annotation.user_id,
+            Annotation.version,
+            Annotation.result,
+            Annotation.meta,
+            Annotation.stage,
+            Annotation.created_at,
+            Annotation.active_ms,
+            Annotation.schema_version_id,
+            Annotation.guideline_version_id,
+            Annotation.lease_expired,
+            Annotation.id,
+        )
         .where(Annotation.item_id.in_(ids))
         .order_by(Annotation.item_id, Annotation.user_id, Annotation.version)
     )
@@ -79,26 +91,36 @@ async def stream_jsonl(
     async with db.read() as s:
         users = dict((await s.execute(select(User.id, User.username))).all())
         schema_versions = dict(
-            (await s.execute(select(SchemaVersion.id, SchemaVersion.version)
-                             .where(SchemaVersion.project_id == project.id))).all()
+            (
+                await s.execute(
+                    select(SchemaVersion.id, SchemaVersion.version).where(
+                        SchemaVersion.project_id == project.id
+                    )
+                )
+            ).all()
         )
     after = 0
     while True:
         async with db.read() as s:
-            items = (await s.execute(
-                select(Item.id, Item.external_id, Item.data, Item.stage, Item.priority, Item.meta)
-                .where(Item.project_id == project.id, Item.id > after)
-                .order_by(Item.id)
-                .limit(PAGE)
-            )).all()
+            items = (
+                await s.execute(
+                    select(
+                        Item.id, Item.external_id, Item.data, Item.stage, Item.priority, Item.meta
+                    )
+                    .where(Item.project_id == project.id, Item.id > after)
+                    .order_by(Item.id)
+                    .limit(PAGE)
+                )
+            ).all()
             if not items:
                 return
             ids = [i.id for i in items]
             anns = await _page_annotations(s, ids, versions, users, schema_versions)
             preds: dict[int, list[dict[str, Any]]] = defaultdict(list)
             for p in await s.execute(
-                select(Prediction.item_id, Prediction.source, Prediction.score, Prediction.result)
-                .where(Prediction.item_id.in_(ids))
+                select(
+                    Prediction.item_id, Prediction.source, Prediction.score, Prediction.result
+                ).where(Prediction.item_id.in_(ids))
             ):
                 preds[p.item_id].append({"source": p.source, "score": p.score, "result": p.result})
         lines = []

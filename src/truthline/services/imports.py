@@ -58,16 +58,26 @@ class _Shaper:
     def __init__(self, schema: LabelingSchema, project: Project, import_id: int) -> None:
         self.schema, self.project, self.import_id = schema, project, import_id
 
-    def row(self, rec: Record) -> tuple[str, dict[str, Any], dict[str, Any], int, list] | RecordError:
+    def row(
+        self, rec: Record
+    ) -> tuple[str, dict[str, Any], dict[str, Any], int, list] | RecordError:
         data = rec.data
         ext = _external_id(data)
         if ext is None:
-            return RecordError(rec.line, rec.source, "id", "id must be a 1-500 character string or integer", repr(data.get("id"))[:80])
+            return RecordError(
+                rec.line,
+                rec.source,
+                "id",
+                "id must be a 1-500 character string or integer",
+                repr(data.get("id"))[:80],
+            )
         priority = data.get("priority", 0)
         if isinstance(priority, str) and priority.lstrip("-").isdigit():
             priority = int(priority)
         if isinstance(priority, bool) or not isinstance(priority, int) or abs(priority) > 2**31:
-            return RecordError(rec.line, rec.source, "priority", "priority must be an integer", repr(priority)[:80])
+            return RecordError(
+                rec.line, rec.source, "priority", "priority must be an integer", repr(priority)[:80]
+            )
         item_data = {k: v for k, v in data.items() if k not in RESERVED}
         problems = validate_item(self.schema, item_data)
         if problems:
@@ -80,7 +90,9 @@ class _Shaper:
             meta["user"] = data["meta"]
         preds = data.get("predictions") or []
         if not isinstance(preds, list):
-            return RecordError(rec.line, rec.source, "predictions", "predictions must be a list", None)
+            return RecordError(
+                rec.line, rec.source, "predictions", "predictions must be a list", None
+            )
         return ext, item_data, meta, priority, preds
 
 
@@ -110,7 +122,8 @@ class _ItemWriter:
             self.sql = (
                 "INSERT INTO items (project_id, external_id, data, meta, priority, stage,"
                 " slots_free, submitted_count, import_id, created_at)"
-                " VALUES (%s, %s, CAST(%s AS jsonb), CAST(%s AS jsonb), %s, 'annotate', %s, 0, %s, %s)"
+                " VALUES (%s, %s, CAST(%s AS jsonb), CAST(%s AS jsonb), %s, 'annotate',"
+                " %s, 0, %s, %s)"
                 " ON CONFLICT (project_id, external_id) DO NOTHING"
             )
 
@@ -137,11 +150,14 @@ async def _write_inline_predictions(s: Any, project_id: int, rows: list, import_
     from truthline.services.predictions import insert_predictions
 
     ids = dict(
-        (await s.execute(
-            select(Item.external_id, Item.id).where(
-                Item.project_id == project_id, Item.external_id.in_([r[0] for r in rows if r[4]])
+        (
+            await s.execute(
+                select(Item.external_id, Item.id).where(
+                    Item.project_id == project_id,
+                    Item.external_id.in_([r[0] for r in rows if r[4]]),
+                )
             )
-        )).all()
+        ).all()
     )
     pending = [(ids[r[0]], p) for r in rows if r[4] for p in r[4] if r[0] in ids]
     await insert_predictions(s, project_id, pending, import_id)
@@ -152,8 +168,14 @@ async def _store_errors(db: Database, import_id: int, errors: list[RecordError])
         return
     async with db.write() as s:
         s.add_all(
-            ImportError_(import_id=import_id, line=e.line, source=e.source[:500], field=e.field,
-                         reason=e.reason, value=e.value)
+            ImportError_(
+                import_id=import_id,
+                line=e.line,
+                source=e.source[:500],
+                field=e.field,
+                reason=e.reason,
+                value=e.value,
+            )
             for e in errors
         )
 
@@ -183,7 +205,9 @@ async def run_import(
     try:
         if imp.kind == "predictions":
             writer = PredictionWriter(db, project, schema, import_id)
-            await _pump(records, writer.prepare, writer.write, counts, db, import_id, progress, total)
+            await _pump(
+                records, writer.prepare, writer.write, counts, db, import_id, progress, total
+            )
         else:
             shaper, items = _Shaper(schema, project, import_id), _ItemWriter(db, project, import_id)
             await _pump(records, shaper.row, items.write, counts, db, import_id, progress, total)
@@ -236,19 +260,34 @@ async def _pump(
     await flush()
 
 
-async def _finish(db: Database, import_id: int, c: ImportCounts, status: str, msg: str | None) -> None:
+async def _finish(
+    db: Database, import_id: int, c: ImportCounts, status: str, msg: str | None
+) -> None:
     async with db.write() as s:
         await s.execute(
             update(Import)
             .where(Import.id == import_id)
-            .values(status=status, received=c.received, created=c.created,
-                    duplicates=c.duplicates, rejected=c.rejected, message=msg,
-                    finished_at=utcnow())
+            .values(
+                status=status,
+                received=c.received,
+                created=c.created,
+                duplicates=c.duplicates,
+                rejected=c.rejected,
+                message=msg,
+                finished_at=utcnow(),
+            )
         )
         imp = await s.get(Import, import_id)
         assert imp is not None
-        audit.record(s, imp.created_by, f"import.{status}", imp.project_id, "import", import_id,
-                     {"created": c.created, "rejected": c.rejected})
+        audit.record(
+            s,
+            imp.created_by,
+            f"import.{status}",
+            imp.project_id,
+            "import",
+            import_id,
+            {"created": c.created, "rejected": c.rejected},
+        )
 
 
 async def create_import(
@@ -259,8 +298,13 @@ async def create_import(
 
         raise InvalidInput("kind must be 'items' or 'predictions'", field="kind", value=kind)
     async with db.write() as s:
-        imp = Import(project_id=project.id, kind=kind, filename=filename[:500], status="pending",
-                     created_by=user_id)
+        imp = Import(
+            project_id=project.id,
+            kind=kind,
+            filename=filename[:500],
+            status="pending",
+            created_by=user_id,
+        )
         s.add(imp)
         await s.flush()
     return imp

@@ -33,5 +33,5 @@ def media_urls(data: dict[str, Any], secret: str, ttl: int) -> dict[str, str]:
     out = {}
     for name, value in data.items():
         if isinstance(value, str) and value.startswith(MEDIA_PREFIX):
-            out[name] = signed_url(secret, value[len(MEDIA_PREFIX):], ttl)
+            out[name] = signed_url(secret, value[len(MEDIA_PREFIX) :], ttl)
     return out

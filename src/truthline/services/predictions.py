@@ -1,4 +1,4 @@
-"""Predictions (pre-annotations from models): stored per item and source, shown as starting shapes."""
+"""Predictions (model pre-annotations): one per item and source, shown as starting shapes."""
 
 from __future__ import annotations
 
@@ -49,9 +49,13 @@ async def insert_predictions(
     now = utcnow().replace(tzinfo=None)
     stamp: Any = now.strftime("%Y-%m-%d %H:%M:%S.%f") if is_sqlite else now
     sql = (
-        "INSERT INTO predictions (project_id, item_id, source, score, result, import_id, created_at)"
-        + (" VALUES (?, ?, ?, ?, ?, ?, ?)" if is_sqlite
-           else " VALUES (%s, %s, %s, %s, CAST(%s AS jsonb), %s, %s)")
+        "INSERT INTO predictions"
+        " (project_id, item_id, source, score, result, import_id, created_at)"
+        + (
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            if is_sqlite
+            else " VALUES (%s, %s, %s, %s, CAST(%s AS jsonb), %s, %s)"
+        )
         + " ON CONFLICT (item_id, source) DO NOTHING"
     )
     res = await conn.exec_driver_sql(sql, [(*r, stamp) for r in rows])
@@ -70,9 +74,11 @@ class PredictionWriter:
         ext = data.get("id", data.get("item_id", data.get("external_id")))
         if ext is None or isinstance(ext, bool) or not isinstance(ext, str | int):
             return RecordError(rec.line, rec.source, "id", "the item's id is missing", None)
-        preds = data["predictions"] if "predictions" in data else [
-            {k: data[k] for k in ("source", "score", "result") if k in data}
-        ]
+        preds = (
+            data["predictions"]
+            if "predictions" in data
+            else [{k: data[k] for k in ("source", "score", "result") if k in data}]
+        )
         if not isinstance(preds, list):
             return RecordError(rec.line, rec.source, "predictions", "must be a list", None)
         for i, raw in enumerate(preds):
@@ -99,12 +105,18 @@ class PredictionWriter:
         for rec, ext, preds in batch:
             item = items.get(ext)
             if item is None:
-                errors.append(RecordError(rec.line, rec.source, "id", f"no item {ext!r} in this project", None))
+                errors.append(
+                    RecordError(
+                        rec.line, rec.source, "id", f"no item {ext!r} in this project", None
+                    )
+                )
                 continue
             for i, raw in enumerate(preds):
                 problem = check_prediction_result(self.schema, item, raw["result"])
                 if problem:
-                    errors.append(RecordError(rec.line, rec.source, f"predictions[{i}].result", problem, None))
+                    errors.append(
+                        RecordError(rec.line, rec.source, f"predictions[{i}].result", problem, None)
+                    )
                 else:
                     pending.append((item.id, raw))
         async with self.db.write() as s:

@@ -34,7 +34,9 @@ def _check_numbers(overlap: int | None, lease_seconds: int | None) -> None:
         raise InvalidInput("overlap must be between 1 and 50", field="overlap", value=overlap)
     if lease_seconds is not None and not 10 <= lease_seconds <= 7 * 24 * 3600:
         raise InvalidInput(
-            "lease_seconds must be between 10 and 604800", field="lease_seconds", value=lease_seconds
+            "lease_seconds must be between 10 and 604800",
+            field="lease_seconds",
+            value=lease_seconds,
         )
 
 
@@ -127,7 +129,7 @@ async def schema_versions(db: Database, project: Project) -> list[SchemaVersion]
 async def set_schema(
     db: Database, access: ProjectAccess, schema: str | bytes | dict[str, Any]
 ) -> SchemaVersion:
-    """Validates and stores a new schema version; annotations keep the version they were made under."""
+    """Stores a new schema version; annotations keep the version they were made under."""
     parsed = parse_schema(schema)
     async with db.write() as s:
         last = await s.scalar(
@@ -181,7 +183,9 @@ async def update_project(db: Database, access: ProjectAccess, changes: dict[str,
             audit.record(s, access.user.id, "project.update", project.id, details=changes)
             fresh = await s.get(Project, project.id, populate_existing=True)
     except IntegrityError:
-        raise Conflict(f"a project named {changes.get('name')!r} exists", code="project_exists") from None
+        raise Conflict(
+            f"a project named {changes.get('name')!r} exists", code="project_exists"
+        ) from None
     assert fresh is not None
     return fresh
 

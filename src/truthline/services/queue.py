@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from truthline.db.models import Assignment, Draft, Item, Prediction
 from truthline.db.session import Database
@@ -38,11 +39,12 @@ class NextResult:
 
 
 def _not_mine(user_id: int, stage: str):  # type: ignore[no-untyped-def]
+    mine = aliased(Assignment)
     return ~exists().where(
-        Assignment.item_id == Item.id,
-        Assignment.user_id == user_id,
-        Assignment.stage == stage,
-        Assignment.status.not_in(ENDED_FOR_REUSE),
+        mine.item_id == Item.id,
+        mine.user_id == user_id,
+        mine.stage == stage,
+        mine.status.not_in(ENDED_FOR_REUSE),
     )
 
 
@@ -167,7 +169,7 @@ async def _why_none(
 
 
 async def _own_lease(s: AsyncSession, access: ProjectAccess, lease_id: int) -> Assignment:
-    a = await s.get(Assignment, lease_id, with_for_update=not s.bind.dialect.name == "sqlite")
+    a = await s.get(Assignment, lease_id, with_for_update=s.bind.dialect.name != "sqlite")
     if a is None or a.project_id != access.project.id or a.user_id != access.user.id:
         raise NotFound(f"no lease {lease_id}", code="lease_not_found")
     return a

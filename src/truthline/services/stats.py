@@ -19,24 +19,34 @@ def start_of_day(now: datetime | None = None) -> datetime:
 async def project_stats(db: Database, project: Project) -> dict:
     now = utcnow()
     async with db.read() as s:
-        stages = (await s.execute(
-            select(Item.stage, func.count(), func.coalesce(func.sum(Item.slots_free), 0))
-            .where(Item.project_id == project.id)
-            .group_by(Item.stage)
-            .order_by(Item.stage)
-        )).all()
+        stages = (
+            await s.execute(
+                select(Item.stage, func.count(), func.coalesce(func.sum(Item.slots_free), 0))
+                .where(Item.project_id == project.id)
+                .group_by(Item.stage)
+                .order_by(Item.stage)
+            )
+        ).all()
         live = await s.scalar(
-            select(func.count()).where(Assignment.project_id == project.id,
-                                       Assignment.status == "leased", Assignment.expires_at > now)
+            select(func.count()).where(
+                Assignment.project_id == project.id,
+                Assignment.status == "leased",
+                Assignment.expires_at > now,
+            )
         )
-        anns = (await s.execute(
-            select(func.count(), func.count(distinct(Annotation.user_id)))
-            .where(Annotation.project_id == project.id)
-        )).one()
+        anns = (
+            await s.execute(
+                select(func.count(), func.count(distinct(Annotation.user_id))).where(
+                    Annotation.project_id == project.id
+                )
+            )
+        ).one()
         today = await s.scalar(
-            select(func.count()).where(Annotation.project_id == project.id,
-                                       Annotation.version == 1,
-                                       Annotation.created_at >= start_of_day(now))
+            select(func.count()).where(
+                Annotation.project_id == project.id,
+                Annotation.version == 1,
+                Annotation.created_at >= start_of_day(now),
+            )
         )
     return {
         "items": sum(n for _, n, _ in stages),
@@ -53,14 +63,21 @@ async def my_counts(db: Database, user_id: int, project_ids: list[int]) -> dict[
     if not project_ids:
         return {}
     day = start_of_day()
-    out: dict[int, dict] = {pid: {"done_today": 0, "done_total": 0, "available": {}}
-                            for pid in project_ids}
+    out: dict[int, dict] = {
+        pid: {"done_today": 0, "done_total": 0, "available": {}} for pid in project_ids
+    }
     async with db.read() as s:
         rows = await s.execute(
-            select(Annotation.project_id, func.count(),
-                   func.sum(case((Annotation.created_at >= day, 1), else_=0)))
-            .where(Annotation.user_id == user_id, Annotation.version == 1,
-                   Annotation.project_id.in_(project_ids))
+            select(
+                Annotation.project_id,
+                func.count(),
+                func.sum(case((Annotation.created_at >= day, 1), else_=0)),
+            )
+            .where(
+                Annotation.user_id == user_id,
+                Annotation.version == 1,
+                Annotation.project_id.in_(project_ids),
+            )
             .group_by(Annotation.project_id)
         )
         for pid, total, today in rows:

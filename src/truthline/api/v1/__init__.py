@@ -1,6 +1,5 @@
 """Version 1 of the REST API: one module per resource family."""
 
-
 from fastapi import APIRouter
 
 from truthline.api.v1 import (
@@ -19,6 +18,18 @@ from truthline.api.v1 import (
 )
 
 router = APIRouter(prefix="/api/v1")
-for module in (health, auth, users, me, projects, items, queue, annotations, imports, exports,
-               jobs, media):
+for module in (
+    health,
+    auth,
+    users,
+    me,
+    projects,
+    items,
+    queue,
+    annotations,
+    imports,
+    exports,
+    jobs,
+    media,
+):
     router.include_router(module.router)

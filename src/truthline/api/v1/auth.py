@@ -17,10 +17,12 @@ async def login(body: LoginIn, response: Response, state: State) -> MeRead:
     token, csrf = await auth.start_session(state.db, user, state.settings.session_days)
     age = state.settings.session_days * 86400
     secure = state.settings.secure_cookies
-    response.set_cookie(SESSION_COOKIE, token, max_age=age, httponly=True, samesite="lax",
-                        secure=secure, path="/")
-    response.set_cookie(CSRF_COOKIE, csrf, max_age=age, httponly=False, samesite="lax",
-                        secure=secure, path="/")
+    response.set_cookie(
+        SESSION_COOKIE, token, max_age=age, httponly=True, samesite="lax", secure=secure, path="/"
+    )
+    response.set_cookie(
+        CSRF_COOKIE, csrf, max_age=age, httponly=False, samesite="lax", secure=secure, path="/"
+    )
     await audit.log(state.db, user.id, "auth.login")
     return MeRead(user=UserRead.model_validate(user), csrf_token=csrf)
 

@@ -16,29 +16,46 @@ router = APIRouter(tags=["exports"])
 
 
 @router.get("/projects/{project}/export", response_class=StreamingResponse)
-async def stream_export(project: str, principal: CurrentPrincipal, state: State,
-                        format: str = "jsonl",
-                        versions: str = Query("latest", description="latest | all")
-                        ) -> StreamingResponse:
+async def stream_export(
+    project: str,
+    principal: CurrentPrincipal,
+    state: State,
+    format: str = "jsonl",
+    versions: str = Query("latest", description="latest | all"),
+) -> StreamingResponse:
     access = await project_access(state.db, principal.user, project, "export.run")
     exports.check_options(format, versions)
-    await audit.log(state.db, principal.user.id, "export.download", project_id=access.project.id,
-                    details={"format": format, "versions": versions})
+    await audit.log(
+        state.db,
+        principal.user.id,
+        "export.download",
+        project_id=access.project.id,
+        details={"format": format, "versions": versions},
+    )
     headers = {"content-disposition": f'attachment; filename="{access.project.id}.jsonl"'}
-    return StreamingResponse(exports.stream_jsonl(state.db, access.project, versions=versions),
-                             media_type="application/x-ndjson", headers=headers)
+    return StreamingResponse(
+        exports.stream_jsonl(state.db, access.project, versions=versions),
+        media_type="application/x-ndjson",
+        headers=headers,
+    )
 
 
 @router.post("/projects/{project}/exports", response_model=JobRead, status_code=202)
-async def create_export(project: str, body: ExportCreate, principal: CurrentPrincipal,
-                        state: State) -> JobRead:
+async def create_export(
+    project: str, body: ExportCreate, principal: CurrentPrincipal, state: State
+) -> JobRead:
     access = await project_access(state.db, principal.user, project, "export.run")
     async with state.db.write() as s:
-        job = jobs.enqueue(s, "export", {"project_id": access.project.id,
-                                         "format": body.format, "versions": body.versions},
-                           project_id=access.project.id, created_by=principal.user.id)
-        audit.record(s, principal.user.id, "export.create", access.project.id, "job", None,
-                     body.model_dump())
+        job = jobs.enqueue(
+            s,
+            "export",
+            {"project_id": access.project.id, "format": body.format, "versions": body.versions},
+            project_id=access.project.id,
+            created_by=principal.user.id,
+        )
+        audit.record(
+            s, principal.user.id, "export.create", access.project.id, "job", None, body.model_dump()
+        )
         await s.flush()
     return JobRead.model_validate(job)
 
@@ -51,7 +68,16 @@ async def download(job_id: int, principal: CurrentPrincipal, state: State) -> Fi
     access = await project_access(state.db, principal.user, job.project_id, "export.run")
     if job.status != "succeeded" or not job.result:
         raise Conflict(f"export job {job_id} is {job.status}", code="not_ready", status=job.status)
-    await audit.log(state.db, principal.user.id, "export.download", project_id=access.project.id,
-                    object_type="job", object_id=job_id)
-    return FileResponse(job.result["path"], media_type="application/x-ndjson",
-                        filename=job.result.get("filename", f"export-{job_id}.jsonl"))
+    await audit.log(
+        state.db,
+        principal.user.id,
+        "export.download",
+        project_id=access.project.id,
+        object_type="job",
+        object_id=job_id,
+    )
+    return FileResponse(
+        job.result["path"],
+        media_type="application/x-ndjson",
+        filename=job.result.get("filename", f"export-{job_id}.jsonl"),
+    )

@@ -17,7 +17,10 @@ async def health(db: Db) -> HealthRead | JSONResponse:
     try:
         await db.ping()
     except Exception as exc:
-        body = {"status": "unavailable", "database": f"unreachable: {type(exc).__name__}",
-                "version": __version__}
+        body = {
+            "status": "unavailable",
+            "database": f"unreachable: {type(exc).__name__}",
+            "version": __version__,
+        }
         return JSONResponse(body, status_code=503)
     return HealthRead(status="ok", database="ok", version=__version__)

@@ -44,8 +44,9 @@ async def _save_upload(request: Request, dest_dir: Path, limit: int) -> tuple[Pa
     else:
         filename = _safe_name(request.query_params.get("filename") or "")
         if filename == "upload":
-            raise InvalidInput("a raw upload needs ?filename= (its extension tells the format)",
-                               field="filename")
+            raise InvalidInput(
+                "a raw upload needs ?filename= (its extension tells the format)", field="filename"
+            )
         chunks = request.stream()
     path = dest_dir / f"{uuid.uuid4().hex}-{filename}"
     size = 0
@@ -74,14 +75,22 @@ async def _import_read(state: State, imp: Import, with_errors: bool = True) -> I
     read = ImportRead.model_validate(imp)
     if with_errors:
         async with state.db.read() as s:
-            rows = await s.scalars(select(ImportError_).where(ImportError_.import_id == imp.id)
-                                   .order_by(ImportError_.id).limit(100))
+            rows = await s.scalars(
+                select(ImportError_)
+                .where(ImportError_.import_id == imp.id)
+                .order_by(ImportError_.id)
+                .limit(100)
+            )
             read.errors = [RowErrorRead.model_validate(r) for r in rows]
     return read
 
 
-@router.post("/projects/{project}/imports", response_model=ImportRead, status_code=201,
-             responses={202: {"model": ImportRead, "description": "running as a job"}})
+@router.post(
+    "/projects/{project}/imports",
+    response_model=ImportRead,
+    status_code=201,
+    responses={202: {"model": ImportRead, "description": "running as a job"}},
+)
 async def create_import(
     project: str,
     request: Request,
@@ -96,8 +105,13 @@ async def create_import(
     imp = await imports.create_import(state.db, access.project, principal.user.id, filename, kind)
     if size > state.settings.import_job_threshold_bytes:
         async with state.db.write() as s:
-            job = jobs.enqueue(s, "import", {"import_id": imp.id, "path": str(path)},
-                               project_id=access.project.id, created_by=principal.user.id)
+            job = jobs.enqueue(
+                s,
+                "import",
+                {"import_id": imp.id, "path": str(path)},
+                project_id=access.project.id,
+                created_by=principal.user.id,
+            )
             await s.flush()
             row = await s.get(Import, imp.id)
             assert row is not None
@@ -114,8 +128,9 @@ async def create_import(
     return await _import_read(state, done)
 
 
-async def _get_import(state: State, principal: CurrentPrincipal, project: str,
-                      import_id: int) -> Import:
+async def _get_import(
+    state: State, principal: CurrentPrincipal, project: str, import_id: int
+) -> Import:
     access = await project_access(state.db, principal.user, project, "items.import")
     async with state.db.read() as s:
         imp = await s.get(Import, import_id)
@@ -125,15 +140,16 @@ async def _get_import(state: State, principal: CurrentPrincipal, project: str,
 
 
 @router.get("/projects/{project}/imports/{import_id}", response_model=ImportRead)
-async def get_import(project: str, import_id: int, principal: CurrentPrincipal,
-                     state: State) -> ImportRead:
+async def get_import(
+    project: str, import_id: int, principal: CurrentPrincipal, state: State
+) -> ImportRead:
     return await _import_read(state, await _get_import(state, principal, project, import_id))
 
 
-@router.get("/projects/{project}/imports/{import_id}/errors",
-            response_class=StreamingResponse)
-async def import_errors(project: str, import_id: int, principal: CurrentPrincipal,
-                        state: State) -> StreamingResponse:
+@router.get("/projects/{project}/imports/{import_id}/errors", response_class=StreamingResponse)
+async def import_errors(
+    project: str, import_id: int, principal: CurrentPrincipal, state: State
+) -> StreamingResponse:
     imp = await _get_import(state, principal, project, import_id)
 
     async def rows() -> AsyncIterator[str]:
@@ -143,10 +159,14 @@ async def import_errors(project: str, import_id: int, principal: CurrentPrincipa
         after = 0
         while True:
             async with state.db.read() as s:
-                page = list(await s.scalars(
-                    select(ImportError_).where(ImportError_.import_id == imp.id,
-                                               ImportError_.id > after)
-                    .order_by(ImportError_.id).limit(1000)))
+                page = list(
+                    await s.scalars(
+                        select(ImportError_)
+                        .where(ImportError_.import_id == imp.id, ImportError_.id > after)
+                        .order_by(ImportError_.id)
+                        .limit(1000)
+                    )
+                )
             for e in page:
                 writer.writerow([e.line, e.source, e.field or "", e.reason, e.value or ""])
             yield buf.getvalue()

@@ -51,18 +51,27 @@ async def list_items(
 ) -> Page[ItemRead]:
     access = await project_access(state.db, principal.user, project, "items.browse")
     rows = await browse.list_items(
-        state.db, access.project, stage=stage, annotator=annotator, label=label, text=q,
-        after_id=paging.decode(cursor), limit=paging.check_limit(limit),
+        state.db,
+        access.project,
+        stage=stage,
+        annotator=annotator,
+        label=label,
+        text=q,
+        after_id=paging.decode(cursor),
+        limit=paging.check_limit(limit),
     )
     await audit.log(state.db, principal.user.id, "items.browse", project_id=access.project.id)
     ttl = state.settings.media_url_ttl_seconds
-    return Page(items=[item_read(i, state.secret, ttl) for i in rows],
-                next_cursor=paging.encode(rows[-1].id) if len(rows) == limit else None)
+    return Page(
+        items=[item_read(i, state.secret, ttl) for i in rows],
+        next_cursor=paging.encode(rows[-1].id) if len(rows) == limit else None,
+    )
 
 
 @router.get("/projects/{project}/items/{item_id}", response_model=ItemDetail)
-async def get_item(project: str, item_id: int, principal: CurrentPrincipal,
-                   state: State) -> ItemDetail:
+async def get_item(
+    project: str, item_id: int, principal: CurrentPrincipal, state: State
+) -> ItemDetail:
     db = state.db
     access = await project_access(db, principal.user, project)
     if not await annotations.can_read_item(db, access, item_id):
@@ -70,19 +79,29 @@ async def get_item(project: str, item_id: int, principal: CurrentPrincipal,
     item = await annotations.get_item(db, access, item_id)
     detail = item_read(item, state.secret, state.settings.media_url_ttl_seconds, ItemDetail)
     assert isinstance(detail, ItemDetail)
-    detail.predictions = [PredictionRead.model_validate(p)
-                          for p in await predictions.predictions_for(db, item_id)]
+    detail.predictions = [
+        PredictionRead.model_validate(p) for p in await predictions.predictions_for(db, item_id)
+    ]
     names = await browse.usernames(db)
-    detail.annotations = [annotation_read(a, names.get(a.user_id)) for a in
-                          await annotations.list_versions(db, access, item_id, all_versions=True)]
-    await audit.log(db, principal.user.id, "item.read", project_id=access.project.id,
-                    object_type="item", object_id=item_id)
+    detail.annotations = [
+        annotation_read(a, names.get(a.user_id))
+        for a in await annotations.list_versions(db, access, item_id, all_versions=True)
+    ]
+    await audit.log(
+        db,
+        principal.user.id,
+        "item.read",
+        project_id=access.project.id,
+        object_type="item",
+        object_id=item_id,
+    )
     return detail
 
 
 @router.patch("/projects/{project}/items/{item_id}", response_model=ItemRead)
-async def update_item(project: str, item_id: int, body: ItemUpdate, principal: CurrentPrincipal,
-                      db: Db) -> ItemRead:
+async def update_item(
+    project: str, item_id: int, body: ItemUpdate, principal: CurrentPrincipal, db: Db
+) -> ItemRead:
     access = await project_access(db, principal.user, project, "item.update")
     await queue.set_priority(db, access, item_id, body.priority)
     return item_read(await annotations.get_item(db, access, item_id), None)

@@ -17,8 +17,11 @@ router = APIRouter(prefix="/me", tags=["me"])
 
 @router.get("/work", response_model=list[WorkRead])
 async def my_work(principal: CurrentPrincipal, db: Db) -> list[WorkRead]:
-    mine = [(p, r) for p, r in await projects.list_projects(db, principal.user)
-            if not p.archived and (r is not None or principal.user.is_admin)]
+    mine = [
+        (p, r)
+        for p, r in await projects.list_projects(db, principal.user)
+        if not p.archived and (r is not None or principal.user.is_admin)
+    ]
     counts = await stats.my_counts(db, principal.user.id, [p.id for p, _ in mine])
     return [WorkRead(project=project_read(p, r), **counts[p.id]) for p, r in mine]
 
@@ -32,9 +35,14 @@ async def my_history(
     limit: int = 50,
 ) -> Page[HistoryEntry]:
     access = await project_access(db, principal.user, project)
-    rows = await annotations.my_history(db, access, before_id=paging.decode(cursor),
-                                        limit=paging.check_limit(limit))
-    entries = [HistoryEntry(annotation=annotation_read(a, principal.user.username),
-                            item=item_read(i, None)) for a, i in rows]
+    rows = await annotations.my_history(
+        db, access, before_id=paging.decode(cursor), limit=paging.check_limit(limit)
+    )
+    entries = [
+        HistoryEntry(
+            annotation=annotation_read(a, principal.user.username), item=item_read(i, None)
+        )
+        for a, i in rows
+    ]
     next_cursor = paging.encode(rows[-1][0].id) if len(rows) == limit else None
     return Page(items=entries, next_cursor=next_cursor)

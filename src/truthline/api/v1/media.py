@@ -17,8 +17,9 @@ router = APIRouter(tags=["media"])
 @router.get("/media/{key:path}", response_model=None)
 async def get_media(key: str, exp: int, sig: str, state: State) -> FileResponse | StreamingResponse:
     if not verify(state.secret, key, exp, sig):
-        raise Forbidden("media link is invalid or has expired; reload the item",
-                        code="media_link_invalid")
+        raise Forbidden(
+            "media link is invalid or has expired; reload the item", code="media_link_invalid"
+        )
     try:
         if not state.storage.exists(key):
             raise NotFound(f"no media {key!r}", code="media_not_found")

@@ -23,8 +23,11 @@ def decode(cursor: str | None) -> int | None:
             raise ValueError
         return int(value)
     except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("cursor is not valid; use next_cursor from the previous page",
-                           field="cursor", value=cursor) from None
+        raise InvalidInput(
+            "cursor is not valid; use next_cursor from the previous page",
+            field="cursor",
+            value=cursor,
+        ) from None
 
 
 def check_limit(limit: int) -> int:

@@ -38,8 +38,9 @@ def project_read(project: Project, role: str | None, schema: Any = None) -> Proj
 
 def _schema_source(body: SchemaIn | ProjectCreate) -> str | dict[str, Any]:
     if (body.schema_ is None) == (body.schema_text is None):
-        raise InvalidInput("give exactly one of schema (object) or schema_text (YAML/JSON)",
-                           field="schema")
+        raise InvalidInput(
+            "give exactly one of schema (object) or schema_text (YAML/JSON)", field="schema"
+        )
     return body.schema_ if body.schema_ is not None else body.schema_text  # type: ignore[return-value]
 
 
@@ -51,8 +52,13 @@ async def list_projects(principal: CurrentPrincipal, db: Db) -> list[ProjectRead
 @router.post("/projects", response_model=ProjectRead, status_code=201)
 async def create_project(body: ProjectCreate, principal: CurrentPrincipal, db: Db) -> ProjectRead:
     project = await projects.create_project(
-        db, principal.user, name=body.name, schema=_schema_source(body),
-        description=body.description, instructions=body.instructions, overlap=body.overlap,
+        db,
+        principal.user,
+        name=body.name,
+        schema=_schema_source(body),
+        description=body.description,
+        instructions=body.instructions,
+        overlap=body.overlap,
         lease_seconds=body.lease_seconds,
     )
     version, _ = await projects.current_schema(db, project)
@@ -76,8 +82,9 @@ async def get_project(project: str, principal: CurrentPrincipal, db: Db) -> Proj
 
 
 @router.patch("/projects/{project}", response_model=ProjectRead)
-async def update_project(project: str, body: ProjectUpdate, principal: CurrentPrincipal,
-                         db: Db) -> ProjectRead:
+async def update_project(
+    project: str, body: ProjectUpdate, principal: CurrentPrincipal, db: Db
+) -> ProjectRead:
     access = await project_access(db, principal.user, project, "project.update")
     updated = await projects.update_project(db, access, body.model_dump(exclude_none=True))
     version, _ = await projects.current_schema(db, updated)
@@ -85,8 +92,9 @@ async def update_project(project: str, body: ProjectUpdate, principal: CurrentPr
 
 
 @router.put("/projects/{project}/schema", response_model=SchemaVersionRead)
-async def set_schema(project: str, body: SchemaIn, principal: CurrentPrincipal,
-                     db: Db) -> SchemaVersionRead:
+async def set_schema(
+    project: str, body: SchemaIn, principal: CurrentPrincipal, db: Db
+) -> SchemaVersionRead:
     access = await project_access(db, principal.user, project, "project.update")
     return SchemaVersionRead.model_validate(
         await projects.set_schema(db, access, _schema_source(body))
@@ -94,23 +102,29 @@ async def set_schema(project: str, body: SchemaIn, principal: CurrentPrincipal,
 
 
 @router.get("/projects/{project}/schema-versions", response_model=list[SchemaVersionRead])
-async def schema_versions(project: str, principal: CurrentPrincipal,
-                          db: Db) -> list[SchemaVersionRead]:
+async def schema_versions(
+    project: str, principal: CurrentPrincipal, db: Db
+) -> list[SchemaVersionRead]:
     access = await project_access(db, principal.user, project)
-    return [SchemaVersionRead.model_validate(v)
-            for v in await projects.schema_versions(db, access.project)]
+    return [
+        SchemaVersionRead.model_validate(v)
+        for v in await projects.schema_versions(db, access.project)
+    ]
 
 
 @router.get("/projects/{project}/members", response_model=list[MemberRead])
 async def list_members(project: str, principal: CurrentPrincipal, db: Db) -> list[MemberRead]:
     access = await project_access(db, principal.user, project, "members.read")
-    return [MemberRead(user=UserRead.model_validate(u), role=r)
-            for u, r in await projects.list_members(db, access.project)]
+    return [
+        MemberRead(user=UserRead.model_validate(u), role=r)
+        for u, r in await projects.list_members(db, access.project)
+    ]
 
 
 @router.put("/projects/{project}/members", response_model=MemberRead)
-async def set_member(project: str, body: MemberSet, principal: CurrentPrincipal,
-                     db: Db) -> MemberRead:
+async def set_member(
+    project: str, body: MemberSet, principal: CurrentPrincipal, db: Db
+) -> MemberRead:
     access = await project_access(db, principal.user, project, "members.manage")
     if (body.user_id is None) == (body.username is None):
         raise InvalidInput("give exactly one of user_id or username", field="user_id")
@@ -120,8 +134,9 @@ async def set_member(project: str, body: MemberSet, principal: CurrentPrincipal,
 
 
 @router.delete("/projects/{project}/members/{user_id}", status_code=204)
-async def remove_member(project: str, user_id: int, principal: CurrentPrincipal,
-                        db: Db) -> Response:
+async def remove_member(
+    project: str, user_id: int, principal: CurrentPrincipal, db: Db
+) -> Response:
     access = await project_access(db, principal.user, project, "members.manage")
     await projects.remove_member(db, access, user_id)
     return Response(status_code=204)

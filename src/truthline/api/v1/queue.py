@@ -25,16 +25,20 @@ router = APIRouter(tags=["queue"])
 
 
 @router.post("/projects/{project}/queue/next", response_model=NextRead)
-async def next_item(project: str, principal: CurrentPrincipal, state: State,
-                    body: NextIn | None = None) -> NextRead:
+async def next_item(
+    project: str, principal: CurrentPrincipal, state: State, body: NextIn | None = None
+) -> NextRead:
     access = await project_access(state.db, principal.user, project, "queue.work")
     got = await queue.next_item(state.db, access, (body or NextIn()).stage)
     if got.status != "assigned":
         return NextRead(status=got.status, retry_after=got.retry_after)  # type: ignore[arg-type]
     assert got.item is not None and got.assignment is not None
     async with state.db.read() as s:
-        version = await s.scalar(select(SchemaVersion.version)
-                                 .where(SchemaVersion.id == access.project.schema_version_id))
+        version = await s.scalar(
+            select(SchemaVersion.version).where(
+                SchemaVersion.id == access.project.schema_version_id
+            )
+        )
     return NextRead(
         status="assigned",
         lease=LeaseRead.model_validate(got.assignment),
@@ -57,8 +61,9 @@ async def _lease_access(db: Db, principal: CurrentPrincipal, lease_id: int) -> P
 
 
 @router.post("/leases/{lease_id}/heartbeat", response_model=LeaseRead)
-async def heartbeat(lease_id: int, body: HeartbeatIn, principal: CurrentPrincipal,
-                    db: Db) -> LeaseRead:
+async def heartbeat(
+    lease_id: int, body: HeartbeatIn, principal: CurrentPrincipal, db: Db
+) -> LeaseRead:
     access = await _lease_access(db, principal, lease_id)
     return LeaseRead.model_validate(await queue.heartbeat(db, access, lease_id, body.active_ms))
 

@@ -18,6 +18,7 @@ async def list_users(_: AdminPrincipal, db: Db) -> list[UserRead]:
 
 @router.post("", response_model=UserRead, status_code=201)
 async def create_user(body: UserCreate, _: AdminPrincipal, db: Db) -> UserRead:
-    user = await auth.create_user(db, body.username, body.password,
-                                  display_name=body.display_name, is_admin=body.is_admin)
+    user = await auth.create_user(
+        db, body.username, body.password, display_name=body.display_name, is_admin=body.is_admin
+    )
     return UserRead.model_validate(user)

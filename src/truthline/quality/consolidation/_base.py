@@ -108,28 +108,36 @@ def cluster_greedy(
     n = len(owner)
     ok = (sim >= threshold) & (owner[:, None] != owner[None, :])
     rows, cols = np.nonzero(np.triu(ok, 1))
-    weights = sim[rows, cols].tolist()
+    if rows.size == 0:
+        return [[i] for i in range(n)]
+    # Dense ranks of the keys make the tie-break integer comparisons.
+    rank = [0] * n
+    ordered = sorted(range(n), key=keys.__getitem__)
+    for pos in range(1, n):
+        prev, cur = ordered[pos - 1], ordered[pos]
+        rank[cur] = rank[prev] + (keys[cur] != keys[prev])
+    r, c = rows.tolist(), cols.tolist()
     edges = sorted(
-        zip(weights, rows.tolist(), cols.tolist(), strict=True),
-        key=lambda e: (-e[0], min(keys[e[1]], keys[e[2]]), max(keys[e[1]], keys[e[2]])),
+        zip(sim[rows, cols].tolist(), r, c, strict=True),
+        key=lambda e: (-e[0], min(rank[e[1]], rank[e[2]]), max(rank[e[1]], rank[e[2]])),
     )
-    member: list[list[int]] = [[i] for i in range(n)]
+    linked = set(zip(r, c, strict=True))
+    own = owner.tolist()
+    member = [[i] for i in range(n)]
+    owned = [{o} for o in own]
     where = list(range(n))
     for _, a, b in edges:
         ca, cb = where[a], where[b]
-        if ca == cb or not _joinable(member[ca], member[cb], owner, ok):
+        if ca == cb or owned[ca] & owned[cb]:
+            continue
+        if not all((min(x, y), max(x, y)) in linked for x in member[ca] for y in member[cb]):
             continue
         for x in member[cb]:
             where[x] = ca
         member[ca] += member[cb]
+        owned[ca] |= owned[cb]
         member[cb] = []
     return [sorted(m) for m in member if m]
-
-
-def _joinable(a: list[int], b: list[int], owner: np.ndarray, ok: np.ndarray) -> bool:
-    if set(owner[a].tolist()) & set(owner[b].tolist()):
-        return False
-    return bool(ok[np.ix_(a, b)].all())
 
 
 def assign_ids(preferred: Sequence[Sequence[Any]], prefix: str) -> list[str]:
@@ -162,7 +170,9 @@ def cluster_score(size: int, k: int, kept: bool, similarity: float) -> float:
     return size / k * similarity if kept else 1 - size / k
 
 
-def order_clusters(clusters: list[list[int]], position: Sequence[int], keys: Sequence[Any]) -> list[list[int]]:
+def order_clusters(
+    clusters: list[list[int]], position: Sequence[int], keys: Sequence[Any]
+) -> list[list[int]]:
     """Output order: by each cluster's earliest position within an annotation, then its key;
     this reproduces the input order for identical results and ignores annotator order."""
     return sorted(clusters, key=lambda c: (min(position[i] for i in c), min(keys[i] for i in c)))
@@ -214,6 +224,11 @@ def grouped_exact_mean(values: np.ndarray, groups: Sequence[Sequence[int]]) -> n
         low = col[start]
         out[:, j] = low + np.add.reduceat(col - np.repeat(low, sizes), start) / sizes
     return out
+
+
+def id_key(shape: dict[str, Any]) -> str:
+    """Shape id as a sort key: part of the tie-break that keeps clustering order-free."""
+    return "" if shape.get("id") is None else str(shape["id"])
 
 
 def labels_key(shape: dict[str, Any]) -> str:

@@ -133,7 +133,7 @@ def consolidate_ranking(
         for pos, option in enumerate(r.get("order") or []):
             points[option] += n - 1 - pos
     order = sorted(options, key=lambda o: (-points[o], by_name(o)))
-    taus = [_kendall(r.get("order") or [], order) for r in results]
+    taus = [kendall_tau(r.get("order") or [], order) for r in results]
     return Consolidated(
         {"order": order},
         clamp(float(np.mean([(t + 1) / 2 for t in taus]))),
@@ -141,7 +141,7 @@ def consolidate_ranking(
     )
 
 
-def _kendall(a: list[Any], b: list[Any]) -> float:
+def kendall_tau(a: list[Any], b: list[Any]) -> float:
     """Kendall tau over the options both orders rank; 1 when fewer than two are shared."""
     pa = {o: i for i, o in enumerate(a)}
     pb = {o: i for i, o in enumerate(b)}
@@ -171,7 +171,9 @@ def consolidate_pairwise(
     else:
         choice = _by_strength(results)
     strengths = [
-        r["strength"] for r in results if r.get("choice") == choice and r.get("strength") is not None
+        r["strength"]
+        for r in results
+        if r.get("choice") == choice and r.get("strength") is not None
     ]
     strength = lower_median(strengths) if strengths and choice != "tie" else None
     return Consolidated(

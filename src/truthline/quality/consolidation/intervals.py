@@ -13,6 +13,7 @@ from truthline.quality.consolidation._base import (
     assign_ids,
     cluster_score,
     group_shapes,
+    id_key,
     labels_key,
     lower_median,
     min_support,
@@ -77,7 +78,7 @@ def _consolidate(
     if config.get("match_labels"):
         labels = np.array([labels_key(s) for s in shapes.shapes], dtype=object)
         sim = sim * (labels[:, None] == labels[None, :])
-    keys = [(s["start"], s["end"], labels_key(s)) for s in shapes.shapes]
+    keys = [(s["start"], s["end"], labels_key(s), id_key(s)) for s in shapes.shapes]
     clusters = group_shapes(shapes, sim, float(config.get("iou_threshold", 0.5)), keys)
     need = min_support(config, shapes.k)
     kept = [c for c in clusters if len(c) >= need]

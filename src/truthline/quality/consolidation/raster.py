@@ -29,9 +29,12 @@ def consolidate_polygon(
 ) -> Consolidated:
     """Polygons are rasterised at the image size (``context`` width/height) and voted per
     pixel; the output is a mask result (one RLE per label)."""
+    shapes = [r.get("polygons") or [] for r in results]
+    if not any(shapes):
+        return _vote([{} for _ in results], shapes, (0, 0), config)
     h, w = image_size(config, context)
-    layers = [_rasterize(r.get("polygons") or [], h, w) for r in results]
-    return _vote(layers, [r.get("polygons") or [] for r in results], (h, w), config)
+    layers = [_rasterize(polygons, h, w) for polygons in shapes]
+    return _vote(layers, shapes, (h, w), config)
 
 
 @register("mask")
@@ -43,7 +46,7 @@ def consolidate_mask(
     sizes = {rle_size(m["rle"]) for masks in shapes for m in masks}
     if len(sizes) > 1:
         raise QualityInputError("masks of one item must all have the same size")
-    size = sizes.pop() if sizes else image_size(config, context)
+    size = sizes.pop() if sizes else (0, 0)  # no mask at all: the size never matters
     layers = []
     for masks in shapes:
         layer: Layer = {}
@@ -103,7 +106,10 @@ def _vote(
         if consensus.any():
             masks.append((label, consensus, ious))
     ids = assign_ids(
-        [[s.get("id") for ss in shapes for s in ss if s.get("label") == lab] for lab, _, _ in masks],
+        [
+            [s.get("id") for ss in shapes for s in ss if s.get("label") == lab]
+            for lab, _, _ in masks
+        ],
         "m",
     )
     out = []

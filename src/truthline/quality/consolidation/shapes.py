@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -14,6 +13,7 @@ from truthline.quality.consolidation._base import (
     cluster_score,
     group_shapes,
     grouped_exact_mean,
+    id_key,
     labels_key,
     min_support,
     plurality,
@@ -21,7 +21,13 @@ from truthline.quality.consolidation._base import (
     register,
 )
 from truthline.quality.consolidation.choice import class_names
-from truthline.quality.geometry import boxes_array, box_iou_matrix
+from truthline.quality.geometry import (
+    box_iou_matrix,
+    boxes_array,
+    keypoint_array,
+    keypoint_similarity,
+    labelled,
+)
 
 
 @register("bbox")
@@ -33,7 +39,9 @@ def consolidate_bbox(
     labelled by majority. ``match_labels`` (false) keeps differently labelled boxes apart."""
     shapes = pool(results, "boxes")
     arr = boxes_array(shapes.shapes)
-    keys = [(*row, labels_key(s)) for row, s in zip(arr.tolist(), shapes.shapes, strict=True)]
+    keys = [
+        (*row, labels_key(s), id_key(s)) for row, s in zip(arr.tolist(), shapes.shapes, strict=True)
+    ]
     sim = box_iou_matrix(arr, arr)
     if config.get("match_labels"):
         sim = sim * _same_label(shapes)
@@ -81,8 +89,12 @@ def _paired_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """IoU of a[i] with b[i]."""
     if len(a) == 0:
         return np.zeros(0)
-    iw = np.clip(np.minimum(a[:, 0] + a[:, 2], b[:, 0] + b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
-    ih = np.clip(np.minimum(a[:, 1] + a[:, 3], b[:, 1] + b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None)
+    iw = np.clip(
+        np.minimum(a[:, 0] + a[:, 2], b[:, 0] + b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None
+    )
+    ih = np.clip(
+        np.minimum(a[:, 1] + a[:, 3], b[:, 1] + b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None
+    )
     inter = iw * ih
     union = a[:, 2] * a[:, 3] + b[:, 2] * b[:, 3] - inter
     out = (a == b).all(axis=1).astype(np.float64)
@@ -99,13 +111,18 @@ def consolidate_keypoints(
     instance is the median of the members that labelled it, if most of them did."""
     shapes = pool(results, "instances")
     sigma = float(config.get("oks_sigma", 0.1))
-    pts = [_points(s) for s in shapes.shapes]
+    pts = [keypoint_array(s) for s in shapes.shapes]
     n = len(pts)
-    sim = np.array([[_oks(pts[i], pts[j], sigma) for j in range(n)] for i in range(n)])
+    sim = np.array(
+        [[keypoint_similarity(pts[i], pts[j], sigma) for j in range(n)] for i in range(n)]
+    )
     sim = sim.reshape(n, n)
     if config.get("match_labels"):
         sim = sim * _same_label(shapes)
-    keys = [(tuple(np.nan_to_num(p, nan=-1.0).ravel().tolist()), labels_key(s)) for p, s in zip(pts, shapes.shapes, strict=True)]
+    keys = [
+        (tuple(np.nan_to_num(p, nan=-1.0).ravel().tolist()), labels_key(s), id_key(s))
+        for p, s in zip(pts, shapes.shapes, strict=True)
+    ]
     clusters = group_shapes(shapes, sim, float(config.get("min_similarity", 0.5)), keys)
     need = min_support(config, shapes.k)
     n_points = max([len(config.get("points") or [])] + [len(p) for p in pts])
@@ -115,8 +132,8 @@ def consolidate_keypoints(
     for inst_id, c in zip(ids, kept, strict=True):
         consensus = _median_points([shapes.shapes[i] for i in c], n_points)
         label, _ = plurality([shapes.shapes[i].get("label") for i in c], class_names(config))
-        cons_pts = _points({"points": consensus})
-        similarity = float(np.mean([_oks(cons_pts, pts[i], sigma) for i in c]))
+        cons_pts = keypoint_array({"points": consensus})
+        similarity = float(np.mean([keypoint_similarity(cons_pts, pts[i], sigma) for i in c]))
         instances.append({"id": inst_id, "label": label, "points": consensus})
         details.append({"id": inst_id, "support": len(c), "similarity": similarity})
     fit = iter(d["similarity"] for d in details)
@@ -131,39 +148,11 @@ def consolidate_keypoints(
     )
 
 
-def _labelled(p: Any) -> bool:
-    return p is not None and p.get("v", 2) >= 1
-
-
-def _points(instance: dict[str, Any]) -> np.ndarray:
-    """(P, 2) coordinates with NaN for points not labelled."""
-    rows = [
-        (p["x"], p["y"]) if _labelled(p) else (math.nan, math.nan)
-        for p in instance.get("points") or []
-    ]
-    return np.asarray(rows, dtype=np.float64).reshape(-1, 2)
-
-
-def _oks(a: np.ndarray, b: np.ndarray, sigma: float) -> float:
-    """Mean over points labelled in both of exp(-d^2 / (2 * area * sigma^2)), where area is
-    that of the box around both instances' labelled points (at least 1)."""
-    size = min(len(a), len(b))
-    a, b = a[:size], b[:size]
-    both = ~np.isnan(a[:, 0]) & ~np.isnan(b[:, 0])
-    if not both.any():
-        return 0.0
-    allp = np.vstack([a[~np.isnan(a[:, 0])], b[~np.isnan(b[:, 0])]])
-    extent = allp.max(axis=0) - allp.min(axis=0)
-    area = max(1.0, float(extent[0] * extent[1]))
-    d2 = ((a[both] - b[both]) ** 2).sum(axis=1)
-    return float(np.exp(-d2 / (2 * area * sigma**2)).mean())
-
-
 def _median_points(members: list[dict[str, Any]], n_points: int) -> list[dict[str, Any] | None]:
     out: list[dict[str, Any] | None] = []
     for j in range(n_points):
         got = [m["points"][j] for m in members if j < len(m.get("points") or [])]
-        got = [p for p in got if _labelled(p)]
+        got = [p for p in got if labelled(p)]
         if len(got) < len(members) // 2 + 1:
             out.append(None)
             continue

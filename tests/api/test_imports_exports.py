@@ -1,0 +1,231 @@
+"""Imports (items, predictions, media archives), exports and the jobs that run the big ones."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+import orjson
+from PIL import Image
+from tests.factories import BBOX_SCHEMA, client_for, make_project, make_user
+
+from truthline.db.session import Database
+from truthline.jobs.worker import Worker
+
+
+async def _lead(db: Database, app: Any, schema: dict | None = None) -> tuple[Any, Any]:
+    owner = await make_user(db)
+    project = await make_project(db, owner, schema=schema)
+    return project, await client_for(app, db, owner)
+
+
+def _upload(name: str, data: bytes) -> dict:
+    return {"file": (name, data, "application/octet-stream")}
+
+
+async def test_jsonl_import_reports_bad_rows_and_keeps_good_ones(db: Database, app: Any) -> None:
+    project, c = await _lead(db, app)
+    content = b'{"id": "1", "text": "a"}\n{"id": "2", "text": 7}\n{oops\n{"id": "3", "text": "c"}\n'
+    r = await c.post(f"/api/v1/projects/{project.id}/imports", files=_upload("x.jsonl", content))
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert (body["received"], body["created"], body["rejected"]) == (4, 2, 2)
+    assert [(e["line"], e["field"]) for e in body["errors"]] == [(2, "text"), (3, None)]
+    again = (
+        await c.post(f"/api/v1/projects/{project.id}/imports", files=_upload("x.jsonl", content))
+    ).json()
+    assert (again["created"], again["duplicates"]) == (0, 2)
+    csv_report = await c.get(f"/api/v1/projects/{project.id}/imports/{body['id']}/errors")
+    lines = csv_report.text.strip().splitlines()
+    assert lines[0] == "line,source,field,reason,value" and lines[1].startswith("2,x.jsonl,text,")
+
+
+async def test_csv_and_json_imports(db: Database, app: Any) -> None:
+    project, c = await _lead(db, app)
+    r = await c.post(
+        f"/api/v1/projects/{project.id}/imports",
+        files=_upload("x.csv", b"id,text\nc1,hello\nc2,world\n"),
+    )
+    assert r.json()["created"] == 2
+    r = await c.post(
+        f"/api/v1/projects/{project.id}/imports",
+        files=_upload("x.json", b'[{"id": "j1", "text": "a"}, {"id": "j2"}]'),
+    )
+    body = r.json()
+    assert body["created"] == 1 and body["errors"][0]["field"] == "text"
+
+
+async def test_raw_body_upload_needs_a_filename(db: Database, app: Any) -> None:
+    project, c = await _lead(db, app)
+    url = f"/api/v1/projects/{project.id}/imports"
+    r = await c.post(url, content=b'{"id": "r", "text": "x"}\n')
+    assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "filename"
+    r = await c.post(url, params={"filename": "r.jsonl"}, content=b'{"id": "r", "text": "x"}\n')
+    assert r.status_code == 201 and r.json()["created"] == 1
+
+
+async def test_empty_and_unknown_format(db: Database, app: Any) -> None:
+    project, c = await _lead(db, app)
+    url = f"/api/v1/projects/{project.id}/imports"
+    assert (await c.post(url, files=_upload("e.jsonl", b""))).status_code == 422
+
+
+def _png(w: int, h: int) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (w, h), "red").save(buf, "PNG")
+    return buf.getvalue()
+
+
+async def test_zip_of_images_stores_media_and_serves_signed_urls(db: Database, app: Any) -> None:
+    project, c = await _lead(db, app, schema=BBOX_SCHEMA)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("a.png", _png(40, 30))
+        z.writestr("sub/b.png", _png(20, 10))
+    r = await c.post(
+        f"/api/v1/projects/{project.id}/imports", files=_upload("imgs.zip", buf.getvalue())
+    )
+    assert r.status_code == 201 and r.json()["created"] == 2, r.text
+    items = (await c.get(f"/api/v1/projects/{project.id}/items")).json()["items"]
+    first = next(i for i in items if i["external_id"] == "a.png")
+    assert first["media"]["image"]["width"] == 40 and first["media"]["image"]["height"] == 30
+    url = first["media_urls"]["image"]
+    got = await c.get(url, headers={"authorization": ""})
+    assert got.status_code == 200 and got.content[:4] == b"\x89PNG"
+    tampered = url.replace("sig=", "sig=0")
+    assert (await c.get(tampered)).status_code == 403
+
+
+async def test_zip_slip_is_refused(db: Database, app: Any) -> None:
+    project, c = await _lead(db, app, schema=BBOX_SCHEMA)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("../evil.png", _png(4, 4))
+    r = await c.post(
+        f"/api/v1/projects/{project.id}/imports", files=_upload("e.zip", buf.getvalue())
+    )
+    body = r.json()
+    assert r.status_code in (201, 422), r.text
+    if r.status_code == 201:
+        assert body["created"] == 0 and body["rejected"] >= 1 or body["status"] == "failed"
+    else:
+        assert "evil" in body["error"]["message"]
+
+
+async def test_predictions_import_and_export(db: Database, app: Any) -> None:
+    project, c = await _lead(db, app)
+    await c.post(
+        f"/api/v1/projects/{project.id}/imports",
+        files=_upload("i.jsonl", b'{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'),
+    )
+    preds = b"\n".join(
+        [
+            orjson.dumps(
+                {
+                    "id": "a",
+                    "source": "m1",
+                    "score": 0.9,
+                    "result": {"sentiment": {"labels": ["pos"]}},
+                }
+            ),
+            orjson.dumps(
+                {
+                    "id": "zzz",
+                    "source": "m1",
+                    "score": 0.2,
+                    "result": {"sentiment": {"labels": ["neg"]}},
+                }
+            ),
+            orjson.dumps(
+                {
+                    "id": "b",
+                    "source": "m1",
+                    "score": 1.5,
+                    "result": {"sentiment": {"labels": ["neg"]}},
+                }
+            ),
+            orjson.dumps(
+                {
+                    "id": "b",
+                    "source": "m1",
+                    "score": 0.5,
+                    "result": {"sentiment": {"labels": ["bogus"]}},
+                }
+            ),
+        ]
+    )
+    r = await c.post(
+        f"/api/v1/projects/{project.id}/imports",
+        params={"kind": "predictions"},
+        files=_upload("p.jsonl", preds),
+    )
+    body = r.json()
+    assert body["created"] == 1 and body["rejected"] == 3, body
+    reasons = {e["line"]: e["reason"] for e in body["errors"]}
+    assert "zzz" in reasons[2] and "between 0 and 1" in reasons[3] and "bogus" in reasons[4]
+    export = await c.get(f"/api/v1/projects/{project.id}/export")
+    lines = [orjson.loads(x) for x in export.content.splitlines()]
+    assert lines[0]["predictions"] == [
+        {"source": "m1", "score": 0.9, "result": {"sentiment": {"labels": ["pos"]}}}
+    ]
+
+
+async def test_export_latest_and_all_versions(db: Database, app: Any) -> None:
+    project, c = await _lead(db, app)
+    await c.post(
+        f"/api/v1/projects/{project.id}/imports",
+        files=_upload("i.jsonl", b'{"id": "a", "text": "x"}\n'),
+    )
+    task = (await c.post(f"/api/v1/projects/{project.id}/queue/next")).json()
+    url = f"/api/v1/projects/{project.id}/items/{task['item']['id']}/annotations"
+    await c.post(
+        url,
+        json={
+            "result": {"sentiment": {"labels": ["pos"]}},
+            "idempotency_key": "1",
+            "lease_id": task["lease"]["id"],
+        },
+    )
+    await c.post(
+        url,
+        json={
+            "result": {"sentiment": {"labels": ["neg"]}},
+            "idempotency_key": "2",
+            "base_version": 1,
+        },
+    )
+    latest = orjson.loads((await c.get(f"/api/v1/projects/{project.id}/export")).content)
+    assert [a["result"]["sentiment"]["labels"] for a in latest["annotations"]] == [["neg"]]
+    everything = orjson.loads(
+        (await c.get(f"/api/v1/projects/{project.id}/export", params={"versions": "all"})).content
+    )
+    assert [a["version"] for a in everything["annotations"]] == [1, 2]
+    bad = await c.get(f"/api/v1/projects/{project.id}/export", params={"versions": "some"})
+    assert bad.status_code == 422 and bad.json()["error"]["details"]["field"] == "versions"
+
+
+async def test_big_import_and_export_run_as_jobs(db: Database, app: Any, settings: Any) -> None:
+    project, c = await _lead(db, app)
+    content = b"".join(orjson.dumps({"id": str(n), "text": "x" * 200}) + b"\n" for n in range(6000))
+    assert len(content) > settings.import_job_threshold_bytes
+    r = await c.post(f"/api/v1/projects/{project.id}/imports", files=_upload("big.jsonl", content))
+    assert r.status_code == 202, r.text
+    job_id = r.json()["job_id"]
+    assert (await c.get(f"/api/v1/jobs/{job_id}")).json()["status"] == "queued"
+    worker = Worker(settings)
+    assert await worker.run_once()
+    job = (await c.get(f"/api/v1/jobs/{job_id}")).json()
+    assert job["status"] == "succeeded" and job["result"]["created"] == 6000
+    assert job["progress_done"] == 6000
+    imp = (await c.get(f"/api/v1/projects/{project.id}/imports/{r.json()['id']}")).json()
+    assert imp["status"] == "done" and imp["created"] == 6000
+    r = await c.post(f"/api/v1/projects/{project.id}/exports", json={"versions": "latest"})
+    assert r.status_code == 202
+    export_job = r.json()["id"]
+    assert await worker.run_once()
+    job = (await c.get(f"/api/v1/jobs/{export_job}")).json()
+    assert job["status"] == "succeeded" and job["result"]["lines"] == 6000
+    dl = await c.get(f"/api/v1/jobs/{export_job}/download")
+    assert dl.status_code == 200 and len(dl.content.splitlines()) == 6000
+    await worker.db.dispose()
