@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from truthline.db.models import Annotation, Assignment, Draft, Item
+from truthline.db.models import Annotation, Assignment, Draft, Item, SchemaVersion
 from truthline.db.session import Database
 from truthline.db.types import utcnow
 from truthline.errors import Conflict, InvalidInput, NotFound
@@ -24,7 +24,7 @@ from truthline.kinds.base import ItemContext
 from truthline.policies import ProjectAccess
 from truthline.schema import validate_annotation
 from truthline.services import audit
-from truthline.services.projects import current_schema
+from truthline.services.projects import schema_of
 
 MAX_KEY = 100
 
@@ -87,16 +87,13 @@ async def _take_lease(
 
 
 async def _advance_stage(s: AsyncSession, item: Item, overlap: int, stage: str) -> None:
-    await s.execute(
-        update(Item).where(Item.id == item.id).values(submitted_count=Item.submitted_count + 1)
-    )
-    count = await s.scalar(select(Item.submitted_count).where(Item.id == item.id))
-    if stage == "annotate" and count is not None and count >= overlap:
-        await s.execute(
-            update(Item)
-            .where(Item.id == item.id, Item.stage == "annotate")
-            .values(stage="done", slots_free=0)
-        )
+    """Counts the submit; the k-th submit of the annotate stage moves the item to done."""
+    values: dict[str, Any] = {"submitted_count": Item.submitted_count + 1}
+    if stage == "annotate":
+        done = (Item.submitted_count + 1 >= overlap) & (Item.stage == "annotate")
+        values["stage"] = case((done, "done"), else_=Item.stage)
+        values["slots_free"] = case((done, 0), else_=Item.slots_free)
+    await s.execute(update(Item).where(Item.id == item.id).values(**values))
 
 
 async def submit(
@@ -120,21 +117,29 @@ async def submit(
     user = access.user
     async with db.read() as s:  # a retry is answered before any validation work
         prior = await _replay(s, user.id, idempotency_key, item_id)
-    if prior is not None:
-        return SubmitOutcome(prior, True)
-    item = await get_item(db, access, item_id)
-    version_row, schema = await current_schema(db, access.project)
+        if prior is not None:
+            return SubmitOutcome(prior, True)
+        item = await s.get(Item, item_id)
+        version_row = await s.get(SchemaVersion, access.project.schema_version_id)
+    if item is None or item.project_id != access.project.id:
+        raise NotFound(f"no item {item_id} in this project", code="item_not_found")
+    assert version_row is not None
+    schema = schema_of(version_row)
     clean = validate_annotation(schema, result, item_context(item))
     try:
         async with db.write() as s:
             prior = await _replay(s, user.id, idempotency_key, item_id)
             if prior is not None:
                 return SubmitOutcome(prior, True)
-            latest = await s.scalar(
-                select(func.max(Annotation.version)).where(
-                    Annotation.item_id == item_id, Annotation.user_id == user.id
+            last = (
+                await s.execute(
+                    select(Annotation.version, Annotation.stage)
+                    .where(Annotation.item_id == item_id, Annotation.user_id == user.id)
+                    .order_by(Annotation.version.desc())
+                    .limit(1)
                 )
-            )
+            ).first()
+            latest = last.version if last else None
             if base_version != latest:
                 raise Conflict(
                     f"this annotation changed since version {base_version}; "
@@ -154,7 +159,7 @@ async def submit(
                 item_id=item_id,
                 user_id=user.id,
                 assignment_id=assignment_id,
-                stage=stage if latest is None else "annotate",
+                stage=stage if last is None else last.stage,
                 version=(latest or 0) + 1,
                 base_version=base_version,
                 result=clean,
@@ -168,12 +173,15 @@ async def submit(
             s.add(annotation)
             await s.execute(delete(Draft).where(Draft.item_id == item_id, Draft.user_id == user.id))
             audit.record(s, user.id, "annotation.submit", access.project.id, "item", item_id)
-    except IntegrityError:
-        # A concurrent retry with the same key, or a concurrent edit of the same version.
+    except (IntegrityError, Conflict) as exc:
+        # A concurrent retry with the same key may have committed while this one ran (under
+        # READ COMMITTED it then looks like a version conflict): answer it as a replay.
         async with db.read() as s:
             prior = await _replay(s, user.id, idempotency_key, item_id)
         if prior is not None:
             return SubmitOutcome(prior, True)
+        if isinstance(exc, Conflict):
+            raise
         raise Conflict(
             "a concurrent edit created this version first", code="version_conflict"
         ) from None

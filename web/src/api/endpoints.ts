@@ -42,8 +42,7 @@ export const users = {
 
 export const me = {
   work: () => api.get<WorkEntry[] | Page<WorkEntry>>('/me/work').then(listOf),
-  history: (query: { project_id?: Id; cursor?: string; limit?: number } = {}) =>
-    api.get<Page<HistoryEntry> | HistoryEntry[]>('/me/history', { query }),
+  history: (project: Id, cursor?: string) => api.get<Page<HistoryEntry>>('/me/history', { query: { project, cursor, limit: 50 } }),
 };
 
 export interface ProjectCreate {
@@ -68,8 +67,7 @@ export const projects = {
     api.get<SchemaVersionInfo[] | Page<SchemaVersionInfo>>(`/projects/${pid}/schema-versions`).then(listOf),
   stats: (pid: Id) => api.get<ProjectStats>(`/projects/${pid}/stats`),
   members: (pid: Id) => api.get<Member[] | Page<Member>>(`/projects/${pid}/members`).then(listOf),
-  setMember: (pid: Id, who: { username?: string; user_id?: Id }, role: Role) =>
-    api.put<Member>(`/projects/${pid}/members${who.user_id ? `/${who.user_id}` : ''}`, { ...who, role }),
+  setMember: (pid: Id, who: { username?: string; user_id?: Id }, role: Role) => api.put<Member>(`/projects/${pid}/members`, { ...who, role }),
   removeMember: (pid: Id, userId: Id) => api.del<void>(`/projects/${pid}/members/${userId}`),
 };
 
@@ -80,7 +78,6 @@ export const schemas = {
 
 export interface ItemFilters {
   stage?: string;
-  state?: string;
   annotator?: string;
   label?: string;
   q?: string;
@@ -114,7 +111,6 @@ export const imports = {
   upload: (pid: Id, file: File, kind: 'items' | 'predictions', onProgress: (f: number) => void) => {
     const form = new FormData();
     form.append('file', file);
-    form.append('kind', kind);
     return api.upload<ImportRecord>(`/projects/${pid}/imports?kind=${kind}`, form, onProgress);
   },
   get: (pid: Id, importId: Id) => api.get<ImportRecord>(`/projects/${pid}/imports/${importId}`),
@@ -122,9 +118,9 @@ export const imports = {
 };
 
 export const exports_ = {
-  start: (pid: Id, versions: 'latest' | 'all') =>
-    api.post<Job | { job: Job }>(`/projects/${pid}/exports`, { format: 'jsonl', versions }),
-  downloadUrl: (pid: Id, versions: 'latest' | 'all') => `/api/v1/projects/${pid}/export?versions=${versions}`,
+  start: (pid: Id, versions: 'latest' | 'all') => api.post<Job>(`/projects/${pid}/exports`, { format: 'jsonl', versions }),
+  streamUrl: (pid: Id, versions: 'latest' | 'all') => `/api/v1/projects/${pid}/export?versions=${versions}`,
+  jobDownloadUrl: (jobId: Id) => `/api/v1/jobs/${jobId}/download`,
 };
 
 export const jobs = {

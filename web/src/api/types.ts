@@ -89,15 +89,12 @@ export interface SchemaVersionInfo {
 }
 
 export interface Member {
-  user_id: Id;
-  username: string;
-  display_name?: string;
+  user: User;
   role: Role;
 }
 
 export interface WorkEntry {
-  project: { id: Id; name: string; description?: string };
-  role: Role;
+  project: Project;
   done_today: number;
   done_total: number;
   /** Items available per stage the person works. */
@@ -105,12 +102,12 @@ export interface WorkEntry {
 }
 
 export interface ProjectStats {
-  items_total?: number;
-  by_stage?: Record<string, number>;
-  by_state?: Record<string, number>;
-  live_leases?: LeaseInfo[] | number;
-  annotations?: number;
-  [extra: string]: unknown;
+  items: number;
+  stages: { stage: string; items: number; open_slots: number }[];
+  live_leases: number;
+  annotations: number;
+  annotators: number;
+  submitted_today: number;
 }
 
 export interface LeaseInfo {
@@ -125,8 +122,9 @@ export interface LeaseInfo {
 
 // ---- items, leases, annotations ------------------------------------------------------------
 
+/** Probed facts of a media field (width, height, duration ...), plus optional preview URL. */
 export interface MediaInfo {
-  url: string;
+  url?: string;
   preview_url?: string | null;
   width?: number | null;
   height?: number | null;
@@ -145,7 +143,7 @@ export interface Annotation {
   id: Id;
   item_id: Id;
   user_id: Id;
-  username?: string;
+  annotator?: string | null;
   version: number;
   base_version?: number | null;
   stage?: string;
@@ -162,6 +160,8 @@ export interface Item {
   external_id?: string;
   data: Record<string, unknown>;
   media?: Record<string, MediaInfo>;
+  /** Short-lived signed URLs per media field. */
+  media_urls?: Record<string, string>;
   meta?: Record<string, unknown>;
   predictions?: Prediction[];
   annotations?: Annotation[];
@@ -176,7 +176,10 @@ export interface Lease {
   id: Id;
   item_id: Id;
   stage: string;
+  status?: string;
+  leased_at?: string;
   expires_at: string;
+  active_ms?: number;
 }
 
 export interface Draft {
@@ -186,7 +189,7 @@ export interface Draft {
 }
 
 export type QueueNext =
-  | { status: 'assigned'; lease: Lease; item: Item; draft: Draft | null; predictions?: Prediction[] }
+  | { status: 'assigned'; lease: Lease; item: Item; draft: Draft | null; predictions?: Prediction[]; schema_version?: number | null }
   | { status: 'empty' }
   | { status: 'all_leased'; retry_after: number };
 
@@ -202,7 +205,6 @@ export interface SubmitBody {
 export interface HistoryEntry {
   annotation: Annotation;
   item: Item;
-  project?: { id: Id; name: string };
 }
 
 // ---- imports, exports, jobs ----------------------------------------------------------------
@@ -218,15 +220,21 @@ export interface ImportRecord {
   rejected: number;
   message?: string | null;
   job_id?: Id | null;
+  created_at?: string;
+  finished_at?: string | null;
+  errors?: { line: number; source: string; field: string | null; reason: string; value: string | null }[];
 }
 
 export interface Job {
   id: Id;
-  kind?: string;
+  kind: string;
   status: string;
-  progress?: number | null;
-  done?: number | null;
-  total?: number | null;
-  result?: Record<string, unknown> | null;
-  error?: string | null;
+  attempts?: number;
+  progress_done: number;
+  progress_total: number | null;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  cancel_requested?: boolean;
+  created_at?: string;
+  finished_at?: string | null;
 }

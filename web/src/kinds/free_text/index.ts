@@ -16,7 +16,7 @@ export const freeText: KindModule<FreeTextValue> = {
     const n = [...(v?.text ?? '')].length;
     if (typeof q.min_length === 'number' && n < q.min_length) return `at least ${q.min_length} characters`;
     if (typeof q.max_length === 'number' && n > q.max_length) return `at most ${q.max_length} characters`;
-    if (q.required !== false && n === 0 && q.min_length === undefined) return 'write an answer';
+    if (n === 0 && q.min_length === undefined) return 'write an answer';
     return null;
   },
 };

@@ -20,11 +20,15 @@ export function mediaInfo(item: Item, field: string | null | undefined): Partial
   const fromMedia = item.media?.[field];
   const probed = ((item.meta?.media as Record<string, Record<string, unknown>> | undefined)?.[field] ?? {}) as Record<string, unknown>;
   const raw = item.data[field];
-  const url = fromMedia?.url ?? (typeof raw === 'string' ? raw : typeof (raw as { url?: unknown })?.url === 'string' ? (raw as { url: string }).url : undefined);
+  const url =
+    item.media_urls?.[field] ??
+    fromMedia?.url ??
+    (typeof raw === 'string' ? raw : typeof (raw as { url?: unknown })?.url === 'string' ? (raw as { url: string }).url : undefined);
   return {
     ...probed,
     ...fromMedia,
     url,
+    preview_url: item.media_urls?.[`${field}.preview`] ?? fromMedia?.preview_url,
     width: num(fromMedia?.width) ?? num(probed.width),
     height: num(fromMedia?.height) ?? num(probed.height),
   } as Partial<MediaInfo>;
@@ -51,6 +55,6 @@ export function imageSource(item: Item, field: string | null | undefined): Image
 /** The first image field a question points at, or the first image field of the schema. */
 export function imageFieldOf(question: { field?: string | null }, item: Item): string | null {
   if (question.field) return question.field;
-  const m = item.media ? Object.keys(item.media)[0] : undefined;
+  const m = item.media_urls ? Object.keys(item.media_urls)[0] : item.media ? Object.keys(item.media)[0] : undefined;
   return m ?? null;
 }

@@ -1,0 +1,36 @@
+import { act } from 'react';
+import { createRoot } from 'react-dom/client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RenderMarkdown } from './RenderMarkdown';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+let container: HTMLDivElement;
+afterEach(() => container?.remove());
+
+function render(source: string): HTMLDivElement {
+  container = document.createElement('div');
+  document.body.appendChild(container);
+  act(() => createRoot(container).render(<RenderMarkdown source={source} />));
+  return container;
+}
+
+describe('RenderMarkdown', () => {
+  it('renders headings, lists and links', () => {
+    const el = render('# Boxes\n\n- draw **tight** boxes\n- see [the guide](https://example.org/g)');
+    expect(el.querySelector('h3')?.textContent).toBe('Boxes');
+    expect(el.querySelectorAll('li')).toHaveLength(2);
+    expect(el.querySelector('strong')?.textContent).toBe('tight');
+    const a = el.querySelector('a')!;
+    expect(a.getAttribute('href')).toBe('https://example.org/g');
+    expect(a.getAttribute('rel')).toContain('noopener');
+  });
+
+  it('never turns input into markup', () => {
+    const el = render('<img src=x onerror="window.pwned=1"> [x](javascript:alert(1)) <script>alert(1)</script>');
+    expect(el.querySelector('img')).toBeNull();
+    expect(el.querySelector('script')).toBeNull();
+    expect(el.querySelector('a')).toBeNull();
+    expect(el.textContent).toContain('<img src=x');
+  });
+});

@@ -1,0 +1,65 @@
+// Renders the safe Markdown tree as React elements: no HTML string is ever produced.
+import { useMemo, type ReactNode } from 'react';
+import { parseMarkdown, type Block, type Inline } from '../../domain/markdown';
+
+function inline(nodes: Inline[], prefix: string): ReactNode[] {
+  return nodes.map((n, i) => {
+    const key = `${prefix}.${i}`;
+    switch (n.type) {
+      case 'text':
+        return n.text;
+      case 'br':
+        return <br key={key} />;
+      case 'code':
+        return <code key={key}>{n.text}</code>;
+      case 'em':
+        return <em key={key}>{inline(n.children, key)}</em>;
+      case 'strong':
+        return <strong key={key}>{inline(n.children, key)}</strong>;
+      case 'link':
+        return (
+          <a key={key} href={n.href} target="_blank" rel="noopener noreferrer nofollow">
+            {inline(n.children, key)}
+          </a>
+        );
+      case 'image':
+        return <img key={key} src={n.src} alt={n.alt} loading="lazy" referrerPolicy="no-referrer" />;
+    }
+  });
+}
+
+function block(b: Block, key: string): ReactNode {
+  switch (b.type) {
+    case 'heading': {
+      const Tag = `h${Math.min(6, b.level + 2)}` as 'h3';
+      return <Tag key={key}>{inline(b.children, key)}</Tag>;
+    }
+    case 'paragraph':
+      return <p key={key}>{inline(b.children, key)}</p>;
+    case 'code':
+      return (
+        <pre key={key}>
+          <code>{b.text}</code>
+        </pre>
+      );
+    case 'hr':
+      return <hr key={key} />;
+    case 'quote':
+      return <blockquote key={key}>{b.children.map((c, i) => block(c, `${key}.${i}`))}</blockquote>;
+    case 'list': {
+      const items = b.items.map((it, i) => <li key={i}>{inline(it, `${key}.${i}`)}</li>);
+      return b.ordered ? (
+        <ol key={key} start={b.start}>
+          {items}
+        </ol>
+      ) : (
+        <ul key={key}>{items}</ul>
+      );
+    }
+  }
+}
+
+export function RenderMarkdown({ source, className }: { source: string; className?: string }) {
+  const blocks = useMemo(() => parseMarkdown(source), [source]);
+  return <div className={`markdown ${className ?? ''}`}>{blocks.map((b, i) => block(b, String(i)))}</div>;
+}

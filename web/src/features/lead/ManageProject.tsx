@@ -1,0 +1,60 @@
+// Lead console for one project: tabs for queue state, import, members, items, schema, export.
+import type { Id } from '../../api/types';
+import { projects } from '../../api/endpoints';
+import { setQuery, useLocation } from '../../app/router';
+import { Link } from '../common/Link';
+import { ShowError } from '../common/ShowError';
+import { useLoad } from '../common/useLoad';
+import { BrowseItems } from './BrowseItems';
+import { ChangeSchema } from './ChangeSchema';
+import { ExportData } from './ExportData';
+import { ImportData } from './ImportData';
+import { ManageMembers } from './ManageMembers';
+import { ShowQueueState } from './ShowQueueState';
+
+const TABS = [
+  ['overview', 'Overview'],
+  ['import', 'Import'],
+  ['members', 'Members'],
+  ['items', 'Items'],
+  ['schema', 'Schema'],
+  ['export', 'Export'],
+] as const;
+
+export function ManageProject({ projectId }: { projectId: Id }) {
+  const { search } = useLocation();
+  const tab = search.get('tab') ?? 'overview';
+  const { data: project, error, reload } = useLoad(() => projects.get(projectId), [projectId]);
+  return (
+    <div className="page">
+      <header className="row">
+        <h1 className="grow">
+          <Link to="/lead/projects">Projects</Link> / {project?.name ?? '…'}
+        </h1>
+        {project && (
+          <Link to={`/projects/${project.id}/annotate`} className="button">
+            Open workspace
+          </Link>
+        )}
+      </header>
+      <nav className="tabs" role="tablist">
+        {TABS.map(([id, label]) => (
+          <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'on' : ''} data-testid={`tab-${id}`} onClick={() => setQuery({ tab: id, item: undefined })}>
+            {label}
+          </button>
+        ))}
+      </nav>
+      <ShowError error={error} />
+      {project && (
+        <div role="tabpanel">
+          {tab === 'overview' && <ShowQueueState project={project} onSaved={reload} />}
+          {tab === 'import' && <ImportData project={project} />}
+          {tab === 'members' && <ManageMembers project={project} />}
+          {tab === 'items' && <BrowseItems project={project} />}
+          {tab === 'schema' && <ChangeSchema project={project} onSaved={reload} />}
+          {tab === 'export' && <ExportData project={project} />}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,180 @@
+// The annotation workspace: item and tools, instructions beside them, clock, save state, keys.
+import { useCallback, useMemo, useState } from 'react';
+import type { Id } from '../../api/types';
+import { navigate } from '../../app/router';
+import { formatDuration } from '../../domain/activeClock';
+import { formatShortcut, isTypingTarget, matchShortcut, parseShortcut } from '../../domain/keymap';
+import type { ShortcutHelp } from '../../kinds/types';
+import { ShowError } from '../common/ShowError';
+import { AnswerQuestions, type AnswerSource } from './AnswerQuestions';
+import { ShowInstructions } from './ShowInstructions';
+import { ShowSaveState } from './ShowSaveState';
+import { ShowShortcuts } from './ShowShortcuts';
+import { SkipItem } from './SkipItem';
+import { useActiveClock } from './useActiveClock';
+import { useTaskFlow } from './useTaskFlow';
+import { useWorkspace } from './workspaceStore';
+import { useWorkspaceKeys } from './useWorkspaceKeys';
+
+const useAnswer = (name: string) => useWorkspace((s) => s.result[name]);
+
+export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id }) {
+  const mode = itemId === undefined ? 'queue' : 'edit';
+  const task = useWorkspace((s) => s.task);
+  const active = useWorkspace((s) => s.active);
+  const canUndo = useWorkspace((s) => s.canUndo);
+  const canRedo = useWorkspace((s) => s.canRedo);
+  const clock = useActiveClock(task?.item.id);
+  const flow = useTaskFlow(projectId, mode, itemId ?? null, clock);
+  const [sheet, setSheet] = useState(false);
+  const [skipping, setSkipping] = useState(false);
+  const schema = task?.project.schema;
+
+  const shortcuts = useMemo(() => {
+    const s = (schema?.shortcuts ?? {}) as Record<string, string>;
+    return {
+      submit: parseShortcut(s.submit ?? 'ctrl+enter'),
+      skip: parseShortcut(s.skip ?? 'ctrl+shift+s'),
+      undo: parseShortcut(s.undo ?? 'ctrl+z'),
+      redo: parseShortcut(s.redo ?? 'ctrl+shift+z'),
+    };
+  }, [schema]);
+
+  const general: ShortcutHelp[] = [
+    { keys: formatShortcut(shortcuts.submit), does: 'submit and take the next item' },
+    { keys: formatShortcut(shortcuts.skip), does: 'skip (asks for a reason)' },
+    { keys: formatShortcut(shortcuts.undo), does: 'undo' },
+    { keys: `${formatShortcut(shortcuts.redo)} / Ctrl+Y`, does: 'redo' },
+    { keys: 'Alt+↓ / Alt+↑', does: 'next / previous question' },
+    { keys: 'Ctrl+S', does: 'save the draft now' },
+    { keys: '?', does: 'this sheet' },
+  ];
+
+  useWorkspaceKeys({
+    enabled: flow.phase === 'working' && !skipping,
+    onKey: (e) => {
+      if (e.key === '?' && !isTypingTarget(e.target)) return setSheet((v) => !v), true;
+      if (e.key === 'Escape' && sheet) return setSheet(false), true;
+      if (matchShortcut(shortcuts.submit, e)) return void flow.submit(), true;
+      if (matchShortcut(shortcuts.skip, e) && task?.lease) return setSkipping(true), true;
+      if (matchShortcut(shortcuts.redo, e) || (e.ctrlKey && e.key.toLowerCase() === 'y')) return useWorkspace.getState().redo(), true;
+      if (matchShortcut(shortcuts.undo, e)) return useWorkspace.getState().undo(), true;
+      if (e.ctrlKey && e.key.toLowerCase() === 's') return void flow.saveDraft(), true;
+      if (e.altKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp') && schema) {
+        const names = schema.questions.map((q) => q.name);
+        const i = names.indexOf(useWorkspace.getState().active ?? '');
+        const next = names[(i + (e.key === 'ArrowDown' ? 1 : -1) + names.length) % names.length];
+        if (next) useWorkspace.getState().setActive(next);
+        return true;
+      }
+      return false;
+    },
+  });
+
+  const onAnswer = useCallback<AnswerSource['onAnswer']>((q, v, o) => useWorkspace.getState().answer(q, v, o), []);
+  const onActivate = useCallback((q: string) => useWorkspace.getState().setActive(q), []);
+  const source = useMemo<AnswerSource>(() => ({ useAnswer, onAnswer, active, onActivate }), [onAnswer, active, onActivate]);
+
+  return (
+    <div className="workspace" data-testid="workspace" data-phase={flow.phase}>
+      <div className="toolbar">
+        <div className="grow crumbs">
+          <strong>{task?.project.name ?? 'Workspace'}</strong>
+          {task && (
+            <span className="muted" data-testid="item-id">
+              {' '}
+              · item {task.item.external_id ?? task.item.id}
+              {mode === 'edit' && ` · editing version ${task.baseVersion ?? '—'}`}
+            </span>
+          )}
+        </div>
+        <span className={`clock${clock.running ? '' : ' paused'}`} data-testid="active-clock" title="Active time on this item (pauses when the tab is hidden or after 60 s without input)">
+          Active {formatDuration(clock.ms)}
+          {!clock.running && ' paused'}
+        </span>
+        <ShowSaveState draft={flow.draftState} />
+        <button type="button" onClick={() => useWorkspace.getState().undo()} disabled={!canUndo} aria-label="Undo" data-testid="undo">
+          ↶
+        </button>
+        <button type="button" onClick={() => useWorkspace.getState().redo()} disabled={!canRedo} aria-label="Redo" data-testid="redo">
+          ↷
+        </button>
+        <button type="button" onClick={() => setSheet(true)} aria-label="Keyboard shortcuts">
+          ?
+        </button>
+        {mode === 'queue' && (
+          <button type="button" onClick={() => setSkipping(true)} disabled={flow.phase !== 'working' || !task?.lease} data-testid="skip">
+            Skip
+          </button>
+        )}
+        <button type="button" className="primary" onClick={() => void flow.submit()} disabled={flow.phase !== 'working'} data-testid="submit">
+          {mode === 'edit' ? 'Save new version' : 'Submit'} <kbd>{formatShortcut(shortcuts.submit)}</kbd>
+        </button>
+      </div>
+      {flow.notice && <div className="notice" role="status">{flow.notice}</div>}
+      <ShowError error={flow.error} />
+      <PhaseMessage flow={flow} mode={mode} />
+      {task && schema && (flow.phase === 'working' || flow.phase === 'sending') && (
+        <div className="workspace-body">
+          <main className="item-pane" aria-busy={flow.phase === 'sending'}>
+            <AnswerQuestions schema={schema} item={task.item} source={source} problems={flow.problems} />
+          </main>
+          <ShowInstructions source={String(task.project.instructions || schema.instructions || '')} />
+        </div>
+      )}
+      {sheet && schema && <ShowShortcuts schema={schema} general={general} onClose={() => setSheet(false)} />}
+      {skipping && (
+        <SkipItem
+          onCancel={() => setSkipping(false)}
+          onSkip={(reason) => {
+            setSkipping(false);
+            void flow.skip(reason);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function PhaseMessage({ flow, mode }: { flow: ReturnType<typeof useTaskFlow>; mode: string }) {
+  switch (flow.phase) {
+    case 'loading':
+      return <div className="center muted">Loading…</div>;
+    case 'waiting_upload':
+      return (
+        <div className="center" data-testid="waiting-upload">
+          Your submitted work is saved on this device and will be sent as soon as the server can be reached.
+        </div>
+      );
+    case 'empty':
+      return (
+        <div className="center" data-testid="queue-empty">
+          <p>No more items for you in this project. Well done.</p>
+          <button type="button" onClick={() => navigate('/')}>
+            Back to my work
+          </button>
+        </div>
+      );
+    case 'all_leased':
+      return (
+        <div className="center" data-testid="queue-all-leased">
+          All remaining items are being worked on by others. Trying again {flow.retryAt ? `at ${new Date(flow.retryAt).toLocaleTimeString()}` : 'soon'}…
+        </div>
+      );
+    case 'error':
+      return (
+        <div className="center">
+          <button type="button" onClick={flow.reload}>
+            Try again
+          </button>
+          {mode === 'edit' && (
+            <button type="button" onClick={() => navigate('/history')}>
+              Back to history
+            </button>
+          )}
+        </div>
+      );
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,67 @@
+// The item's fields and one tool per question. Each question reads only its own answer, so a
+// change to one answer re-renders one tool.
+import { memo, useCallback } from 'react';
+import type { Item, LabelingSchema, QuestionSpec } from '../../api/types';
+import { kindOf } from '../../kinds/registry';
+import type { ChangeOptions } from '../../kinds/types';
+import { ShowItemFields } from '../common/ShowItemFields';
+
+export interface AnswerSource {
+  /** Called as a hook inside each question: return that question's answer. */
+  useAnswer(question: string): unknown;
+  onAnswer(question: string, value: unknown, opts?: ChangeOptions): void;
+  active: string | null;
+  onActivate(question: string): void;
+  readOnly?: boolean;
+}
+
+interface QuestionProps {
+  question: QuestionSpec;
+  item: Item;
+  source: AnswerSource;
+  active: boolean;
+  problem?: string | null;
+}
+
+const AnswerQuestion = memo(function AnswerQuestion({ question, item, source, active, problem }: QuestionProps) {
+  const value = source.useAnswer(question.name);
+  const kind = kindOf(question.kind);
+  const { onAnswer, onActivate } = source;
+  const onChange = useCallback((v: unknown, opts?: ChangeOptions) => onAnswer(question.name, v, opts), [onAnswer, question.name]);
+  const activate = useCallback(() => onActivate(question.name), [onActivate, question.name]);
+  const Tool = kind.Tool;
+  return (
+    <section
+      className={`question${active ? ' active' : ''}${problem ? ' has-problem' : ''}`}
+      data-testid={`question-${question.name}`}
+      data-kind={question.kind}
+      onMouseDownCapture={activate}
+      onFocusCapture={activate}
+      aria-label={question.title ?? question.name}
+    >
+      <header>
+        <h3>
+          {question.title ?? question.name}
+          {question.required === false && <span className="muted small"> optional</span>}
+        </h3>
+        {question.help && <p className="muted small pre">{question.help}</p>}
+        {question.guideline_section && <span className="tag">guideline §{question.guideline_section}</span>}
+      </header>
+      <Tool question={question} item={item} value={value} onChange={onChange} active={active} onActivate={activate} readOnly={source.readOnly} />
+      {problem && <div className="warning" role="status">{problem}</div>}
+    </section>
+  );
+});
+
+export function AnswerQuestions({ schema, item, source, problems = {} }: { schema: LabelingSchema; item: Item; source: AnswerSource; problems?: Record<string, string> }) {
+  // Fields drawn by a tool (the text of a span question, the image of a box question) are not repeated.
+  const owned = schema.questions.filter((q) => kindOf(q.kind).ownsField && q.field).map((q) => q.field!);
+  return (
+    <div className="answer-questions">
+      <ShowItemFields fields={schema.fields} item={item} skip={owned} />
+      {schema.questions.map((q) => (
+        <AnswerQuestion key={q.name} question={q} item={item} source={source} active={source.active === q.name} problem={problems[q.name]} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,269 @@
+// The queue-driven work loop: take the next item, autosave drafts, heartbeat the lease, submit
+// through the offline queue, skip. Also opens one of my submitted items for an edit.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from '../../api/client';
+import { items, projects, queue } from '../../api/endpoints';
+import type { Id, LabelingSchema, SubmitBody } from '../../api/types';
+import { tallyPredictions } from '../../kinds/shapes';
+import { useSession } from '../../stores/session';
+import { startingAnswers, withDraft, finalResult } from './answers';
+import { clearLocalDraft, loadLocalDraft, pendingFor, saveLocalDraft, startSubmitQueue, submitQueue } from './offline';
+import type { ActiveClock } from './useActiveClock';
+import { useWorkspace, type Result } from './workspaceStore';
+
+export type Phase = 'loading' | 'working' | 'sending' | 'waiting_upload' | 'empty' | 'all_leased' | 'error';
+export type DraftState = 'saved' | 'saving' | 'unsaved' | 'local';
+
+export const AUTOSAVE_MS = 3000;
+export const HEARTBEAT_MS = 30_000;
+
+export interface TaskFlow {
+  phase: Phase;
+  error: unknown;
+  notice: string | null;
+  problems: Record<string, string>;
+  draftState: DraftState;
+  retryAt: number | null;
+  submit(): Promise<void>;
+  skip(reason: string): Promise<void>;
+  saveDraft(): Promise<void>;
+  reload(): void;
+}
+
+function drainQueue(projectId: Id): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (pendingFor(submitQueue.getSnapshot(), projectId) === 0) {
+        unsubscribe();
+        resolve();
+      }
+    };
+    const unsubscribe = submitQueue.subscribe(check);
+    check();
+  });
+}
+
+export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | null, clock: ActiveClock, schemaOverride?: LabelingSchema): TaskFlow {
+  const [phase, setPhase] = useState<Phase>('loading');
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [draftState, setDraftState] = useState<DraftState>('saved');
+  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const user = useSession((s) => s.user);
+  const task = useWorkspace((s) => s.task);
+  const revision = useWorkspace((s) => s.revision);
+  const savedRevision = useWorkspace((s) => s.savedRevision);
+  const alive = useRef(true);
+  const clockRef = useRef(clock);
+  clockRef.current = clock;
+
+  const loadNext = useCallback(async (project: Awaited<ReturnType<typeof projects.get>>) => {
+    setProblems({});
+    const next = await queue.next(project.id);
+    if (!alive.current) return;
+    if (next.status === 'assigned') {
+      const preds = next.predictions ?? next.item.predictions ?? [];
+      const initial = startingAnswers(project.schema, next.item, preds);
+      const local = loadLocalDraft(project.id, next.item.id);
+      const result = withDraft(withDraft(initial, next.draft), local?.result);
+      useWorkspace.getState().begin({ mode: 'queue', project, item: next.item, lease: next.lease, baseVersion: null, initial }, result);
+      setDraftState('saved');
+      setPhase('working');
+    } else if (next.status === 'empty') {
+      useWorkspace.getState().clear();
+      setPhase('empty');
+    } else {
+      useWorkspace.getState().clear();
+      setRetryAt(Date.now() + next.retry_after * 1000);
+      setPhase('all_leased');
+    }
+  }, []);
+
+  const loadEdit = useCallback(
+    async (project: Awaited<ReturnType<typeof projects.get>>, id: Id) => {
+      const [item, versions] = await Promise.all([items.get(project.id, id), items.versions(project.id, id)]);
+      const mine = versions.filter((v) => v.user_id === user?.id).sort((a, b) => b.version - a.version)[0];
+      const initial = withDraft(startingAnswers(project.schema, item, []), mine?.result ?? null);
+      const local = loadLocalDraft(project.id, id);
+      useWorkspace.getState().begin({ mode: 'edit', project, item, lease: null, baseVersion: mine?.version ?? null, initial }, withDraft(initial, local?.result));
+      setPhase('working');
+    },
+    [user?.id],
+  );
+
+  // Load the project, send anything queued for it first (else the server hands back the same item), then take work.
+  useEffect(() => {
+    alive.current = true;
+    setPhase('loading');
+    setError(null);
+    (async () => {
+      try {
+        await startSubmitQueue();
+        const project = await projects.get(projectId);
+        if (schemaOverride) project.schema = schemaOverride;
+        if (mode === 'edit' && itemId !== null) return await loadEdit(project, itemId);
+        if (pendingFor(submitQueue.getSnapshot(), projectId) > 0) {
+          setPhase('waiting_upload');
+          await drainQueue(projectId);
+        }
+        await loadNext(project);
+      } catch (err) {
+        if (alive.current) {
+          setError(err);
+          setPhase('error');
+        }
+      }
+    })();
+    return () => {
+      alive.current = false;
+    };
+  }, [projectId, mode, itemId, attempt, loadNext, loadEdit, schemaOverride]);
+
+  // All items leased by others: ask again when the earliest lease may end.
+  useEffect(() => {
+    if (phase !== 'all_leased' || retryAt === null) return;
+    const t = window.setTimeout(() => setAttempt((n) => n + 1), Math.max(1000, retryAt - Date.now()));
+    return () => window.clearTimeout(t);
+  }, [phase, retryAt]);
+
+  const saveDraft = useCallback(
+    async (keepalive = false) => {
+      const s = useWorkspace.getState();
+      if (!s.task || s.revision <= s.savedRevision) return;
+      const rev = s.revision;
+      setDraftState('saving');
+      try {
+        await items.putDraft(s.task.project.id, s.task.item.id, { result: s.result, base_version: s.task.baseVersion }, keepalive);
+        useWorkspace.getState().markSaved(rev);
+        setDraftState(useWorkspace.getState().revision > rev ? 'unsaved' : 'saved');
+      } catch {
+        setDraftState('local');
+      }
+    },
+    [],
+  );
+
+  // Every change is copied locally at once; the server draft follows every few seconds.
+  useEffect(() => {
+    if (!task || revision === 0) return;
+    saveLocalDraft(task.project.id, task.item.id, useWorkspace.getState().result);
+    if (revision > savedRevision) setDraftState((d) => (d === 'local' ? 'local' : 'unsaved'));
+  }, [task, revision, savedRevision]);
+
+  useEffect(() => {
+    const t = window.setInterval(() => void saveDraft(), AUTOSAVE_MS);
+    const onBlur = () => void saveDraft();
+    const onHide = () => {
+      if (document.hidden) void saveDraft(true);
+    };
+    const onLeave = () => void saveDraft(true);
+    window.addEventListener('blur', onBlur);
+    document.addEventListener('visibilitychange', onHide);
+    window.addEventListener('pagehide', onLeave);
+    return () => {
+      window.clearInterval(t);
+      window.removeEventListener('blur', onBlur);
+      document.removeEventListener('visibilitychange', onHide);
+      window.removeEventListener('pagehide', onLeave);
+    };
+  }, [saveDraft]);
+
+  // Heartbeats keep the lease and report active time.
+  const leaseId = task?.lease?.id ?? null;
+  useEffect(() => {
+    if (leaseId === null) return;
+    const beat = async () => {
+      try {
+        await queue.heartbeat(leaseId, clockRef.current.read(), clockRef.current.hidden());
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 409) setNotice('Your lease on this item has ended; a submit is still accepted.');
+      }
+    };
+    const t = window.setInterval(beat, HEARTBEAT_MS);
+    return () => window.clearInterval(t);
+  }, [leaseId]);
+
+  const submit = useCallback(async () => {
+    const s = useWorkspace.getState();
+    if (!s.task || phase !== 'working') return;
+    const { task: t } = s;
+    const { result, problems: found } = finalResult(t.project.schema, s.result);
+    if (found.length) {
+      setProblems(Object.fromEntries(found.map((p) => [p.question, p.message])));
+      useWorkspace.getState().setActive(found[0]!.question);
+      return;
+    }
+    setProblems({});
+    setError(null);
+    const key = crypto.randomUUID();
+    const body: SubmitBody = {
+      result,
+      lease_id: t.lease?.id ?? null,
+      idempotency_key: key,
+      base_version: t.baseVersion,
+      active_ms: Math.round(clockRef.current.read()),
+      meta: { predictions: tallyPredictions(t.initial, result) },
+    };
+    const outcome = submitQueue.waitFor(key);
+    setPhase(submitQueue.getSnapshot().online ? 'sending' : 'waiting_upload');
+    await submitQueue.enqueue({ key, path: items.submitPath(t.project.id, t.item.id), body, label: `${t.project.name} · item ${t.item.external_id ?? t.item.id}` });
+    // While retries run (offline, server down) the work is safe on this device.
+    const slow = window.setTimeout(() => alive.current && setPhase('waiting_upload'), 1500);
+    const done = await outcome;
+    window.clearTimeout(slow);
+    if (!alive.current) return;
+    if (done.type === 'acknowledged') {
+      clearLocalDraft(t.project.id, t.item.id);
+      setNotice(null);
+      if (t.mode === 'edit') {
+        const a = done.response as { version?: number };
+        useWorkspace.getState().begin({ ...t, baseVersion: a.version ?? (t.baseVersion ?? 0) + 1, initial: result }, s.result);
+        setNotice(`Saved as version ${a.version ?? ''}.`);
+        setPhase('working');
+        return;
+      }
+      try {
+        await loadNext(t.project);
+      } catch (err) {
+        setError(err);
+        setPhase('error');
+      }
+    } else {
+      await submitQueue.discard(key);
+      setError(new ApiError(done.error.status, done.error.code, done.error.message));
+      setPhase('working');
+    }
+  }, [phase, loadNext]);
+
+  const skip = useCallback(
+    async (reason: string) => {
+      const t = useWorkspace.getState().task;
+      if (!t?.lease) return;
+      try {
+        await queue.skip(t.lease.id, reason);
+        clearLocalDraft(t.project.id, t.item.id);
+        await loadNext(t.project);
+      } catch (err) {
+        setError(err);
+      }
+    },
+    [loadNext],
+  );
+
+  return {
+    phase,
+    error,
+    notice,
+    problems,
+    draftState,
+    retryAt,
+    submit,
+    skip,
+    saveDraft: () => saveDraft(),
+    reload: () => setAttempt((n) => n + 1),
+  };
+}
+
+export type { Result };
