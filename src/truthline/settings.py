@@ -32,7 +32,6 @@ class Settings(BaseSettings):
     import_job_threshold_bytes: int = Field(
         default=5 * 1024 * 1024, description="imports larger than this run as background jobs"
     )
-    export_job_threshold_items: int = Field(default=10_000)
     embedded_workers: int = Field(default=1, ge=0, description="job worker threads in `serve`")
     media_url_ttl_seconds: int = Field(default=600, ge=10)
     secure_cookies: bool = Field(default=False, description="set the Secure flag on cookies")
