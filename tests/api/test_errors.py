@@ -80,6 +80,8 @@ async def test_schema_change_makes_a_new_version(db: Database, app: Any) -> None
         versions = (await c.get(f"/api/v1/projects/{p['id']}/schema-versions")).json()
         assert [v["version"] for v in versions] == [1, 2]
         assert (await c.get(f"/api/v1/projects/{p['id']}")).json()["schema_version"] == 2
+        listed = (await c.get("/api/v1/projects")).json()
+        assert [x["schema_version"] for x in listed] == [2]
 
 
 async def test_bad_cursor_and_limit(db: Database, app: Any) -> None:

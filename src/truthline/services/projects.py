@@ -116,6 +116,18 @@ async def current_schema(db: Database, project: Project) -> tuple[SchemaVersion,
     return version, schema_of(version)
 
 
+async def current_versions(db: Database, version_ids: list[int | None]) -> dict[int, int]:
+    """Maps schema-version ids to their version numbers (for project lists)."""
+    ids = [v for v in version_ids if v is not None]
+    if not ids:
+        return {}
+    async with db.read() as s:
+        rows = await s.execute(
+            select(SchemaVersion.id, SchemaVersion.version).where(SchemaVersion.id.in_(ids))
+        )
+        return {i: v for i, v in rows.all()}
+
+
 async def schema_versions(db: Database, project: Project) -> list[SchemaVersion]:
     async with db.read() as s:
         rows = await s.scalars(

@@ -46,7 +46,14 @@ def _schema_source(body: SchemaIn | ProjectCreate) -> str | dict[str, Any]:
 
 @router.get("/projects", response_model=list[ProjectRead])
 async def list_projects(principal: CurrentPrincipal, db: Db) -> list[ProjectRead]:
-    return [project_read(p, r) for p, r in await projects.list_projects(db, principal.user)]
+    rows = await projects.list_projects(db, principal.user)
+    versions = await projects.current_versions(db, [p.schema_version_id for p, _ in rows])
+    out = []
+    for p, r in rows:
+        read = project_read(p, r)
+        read.schema_version = versions.get(p.schema_version_id or 0)
+        out.append(read)
+    return out
 
 
 @router.post("/projects", response_model=ProjectRead, status_code=201)

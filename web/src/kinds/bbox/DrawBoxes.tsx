@@ -93,7 +93,9 @@ export function DrawBoxes({ question, item, value, onChange, active, readOnly, o
 
   const onPointer = (kind: string, p: Point, e: Konva.KonvaEventObject<MouseEvent>, ctx: StageContext) => {
     onActivate?.();
-    const onSelected = e.target === rectRef.current || e.target.getParent() === trRef.current;
+    // The stage itself has no parent: only a real hit on the selected box or its handles counts.
+    const tr = trRef.current;
+    const onSelected = (!!rectRef.current && e.target === rectRef.current) || (!!tr && e.target.getParent() === tr);
     if (kind === 'down') {
       if (onSelected) return;
       const screen = { x: e.evt.offsetX, y: e.evt.offsetY };
