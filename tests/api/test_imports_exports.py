@@ -229,3 +229,22 @@ async def test_big_import_and_export_run_as_jobs(db: Database, app: Any, setting
     dl = await c.get(f"/api/v1/jobs/{export_job}/download")
     assert dl.status_code == 200 and len(dl.content.splitlines()) == 6000
     await worker.db.dispose()
+
+
+async def test_huge_image_gets_a_preview(db: Database, app: Any) -> None:
+    project, c = await _lead(db, app, schema=BBOX_SCHEMA)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        big = io.BytesIO()
+        Image.new("RGB", (5000, 1000), "blue").save(big, "JPEG")
+        z.writestr("big.jpg", big.getvalue())
+    r = await c.post(f"/api/v1/projects/{project.id}/imports", files=_upload("b.zip",
+                                                                             buf.getvalue()))
+    assert r.json()["created"] == 1, r.text
+    item = (await c.get(f"/api/v1/projects/{project.id}/items")).json()["items"][0]
+    facts = item["media"]["image"]
+    assert (facts["width"], facts["height"]) == (5000, 1000)
+    assert (facts["preview_width"], facts["preview_height"]) == (2048, 410)
+    got = await c.get(item["media_urls"]["image.preview"])
+    assert got.status_code == 200
+    assert Image.open(io.BytesIO(got.content)).size == (2048, 410)

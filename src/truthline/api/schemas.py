@@ -107,6 +107,7 @@ class SchemaVersionRead(Out):
     id: int
     version: int
     schema_: dict[str, Any] = Field(validation_alias="schema", serialization_alias="schema")
+    source_text: str | None = Field(default=None, description="the YAML/JSON text as written")
     created_at: datetime
 
 
@@ -122,6 +123,7 @@ class ProjectRead(Out):
     role: str | None = None
     schema_version: int | None = None
     schema_: dict[str, Any] | None = Field(default=None, serialization_alias="schema")
+    schema_text: str | None = None
 
 
 class MemberSet(In):

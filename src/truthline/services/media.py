@@ -28,10 +28,16 @@ def verify(secret: str, key: str, expires: int, signature: str, now: float | Non
     return hmac.compare_digest(sign(secret, key, expires), signature)
 
 
-def media_urls(data: dict[str, Any], secret: str, ttl: int) -> dict[str, str]:
-    """Signed URLs for every ``media:<key>`` value of an item's fields."""
+def media_urls(
+    data: dict[str, Any], secret: str, ttl: int, media: dict[str, Any] | None = None
+) -> dict[str, str]:
+    """Signed URLs for every ``media:<key>`` value of an item's fields, and ``<field>.preview``
+    for images that have a downscaled preview."""
     out = {}
     for name, value in data.items():
         if isinstance(value, str) and value.startswith(MEDIA_PREFIX):
             out[name] = signed_url(secret, value[len(MEDIA_PREFIX) :], ttl)
+            preview = ((media or {}).get(name) or {}).get("preview")
+            if preview:
+                out[f"{name}.preview"] = signed_url(secret, preview, ttl)
     return out

@@ -27,7 +27,7 @@ def item_read(item: Item, secret: str | None, ttl: int = 600, cls: type = ItemRe
     read = cls.model_validate(item)
     read.media = (item.meta or {}).get("media", {})
     if secret:
-        read.media_urls = media_urls(item.data, secret, ttl)
+        read.media_urls = media_urls(item.data, secret, ttl, read.media)
     return read
 
 

@@ -33,6 +33,7 @@ def project_read(project: Project, role: str | None, schema: Any = None) -> Proj
     read.role = role
     if schema is not None:
         read.schema_version, read.schema_ = schema.version, schema.schema
+        read.schema_text = schema.source_text
     return read
 
 
