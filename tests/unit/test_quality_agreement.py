@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -270,3 +271,70 @@ def test_identical_annotators_agree_perfectly(row: list[int], k: int) -> None:
 
 def _same(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-12)
+
+
+def _identical_items(result_of: Callable[[int], dict], n: int = 4) -> list[dict[str, dict]]:
+    return [{"u1": result_of(i), "u2": result_of(i), "u3": result_of(i)} for i in range(n)]
+
+
+PERFECT = {
+    "classification": lambda i: {"labels": [["a", "b"][i % 2]]},
+    "pairwise": lambda i: {"choice": "ab"[i % 2], "strength": None},
+    "ranking": lambda i: {"order": ["x", "y", "z"] if i % 2 else ["z", "x", "y"]},
+    "bbox": lambda i: {"boxes": [{"id": "b", "x": i, "y": 0, "w": 5, "h": 5, "label": "c"}]},
+    "polygon": lambda i: {
+        "polygons": [{"id": "p", "label": "r", "points": [[i, 0], [i + 4, 0], [i, 4]]}]
+    },
+    "keypoints": lambda i: {
+        "instances": [
+            {
+                "id": "k",
+                "label": "p",
+                "points": [{"x": i, "y": 1, "v": 2}, {"x": 9, "y": 9, "v": 2}],
+            }
+        ]
+    },
+    "span": lambda i: {
+        "spans": [{"id": "s", "start": i, "end": i + 3, "label": "PER"}],
+        "relations": [],
+    },
+    "temporal_segment": lambda i: {
+        "segments": [{"id": "t", "start": i, "end": i + 1.5, "label": "goal"}]
+    },
+    "mask": lambda i: {
+        "masks": [
+            {"id": "m", "label": "sky", "rle": {"size": [2, 2], "counts": [i % 3, 1, 3 - i % 3]}}
+        ]
+    },
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PERFECT))
+def test_agreement_for_kind_is_perfect_for_identical_annotators(kind: str) -> None:
+    got = agreement_for_kind(kind, _identical_items(PERFECT[kind]))
+    assert got.value == pytest.approx(1.0) and got.higher_is_better and got.n_items == 4
+
+
+def test_agreement_for_kind_text_is_zero_error_for_identical_annotators() -> None:
+    items = _identical_items(lambda i: {"text": f"text {i}"})
+    got = agreement_for_kind("free_text", items)
+    assert got.metric == "mean_cer" and got.value == 0.0
+
+
+def test_agreement_for_kind_multi_label_is_per_label() -> None:
+    items = [
+        {"u1": {"labels": ["a", "b"]}, "u2": {"labels": ["a"]}},
+        {"u1": {"labels": []}, "u2": {"labels": ["b"]}},
+        {"u1": {"labels": ["a"]}, "u2": {"labels": ["a"]}},
+        {"u1": {"labels": ["b"]}, "u2": {"labels": ["b"]}},
+    ]
+    got = agreement_for_kind("classification", items, {"multiple": True, "classes": ["a", "b"]})
+    a = krippendorff_alpha([[1, 0, 1, 0], [1, 0, 1, 0]])
+    b = krippendorff_alpha([[1, 0, 0, 1], [0, 1, 0, 1]])
+    assert got.details["per_label"] == {"a": pytest.approx(a), "b": pytest.approx(b)}
+    assert got.value == pytest.approx((a + b) / 2)
+
+
+def test_agreement_for_unknown_kind() -> None:
+    with pytest.raises(QualityInputError):
+        agreement_for_kind("video_track", [])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import random
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -12,7 +13,10 @@ from hypothesis import strategies as st
 
 from truthline.quality import QualityInputError, consolidate
 from truthline.quality._rle import rle_decode, rle_encode
-from truthline.quality.consolidation import registered_kinds
+from truthline.quality.consolidation import boxes as boxes_module
+from truthline.quality.consolidation import consolidate_many, registered_kinds
+from truthline.quality.consolidation._base import cluster_greedy, plurality
+from truthline.quality.geometry import box_iou_matrix
 
 
 def box(box_id: str, x: float, y: float, w: float, h: float, label: str = "car") -> dict:
@@ -368,3 +372,96 @@ def test_borda_ignores_annotator_order(orders: list, seed: int) -> None:
     random.Random(seed).shuffle(shuffled)
     a, b = consolidate("ranking", results), consolidate("ranking", shuffled)
     assert a.result == b.result and a.support["points"] == b.support["points"]
+
+
+def test_bbox_greedy_fallback_when_candidates_compete() -> None:
+    # a0 is a candidate of both b0 (IoU 0.82) and b1 (0.67), which one annotator drew: not a
+    # clean clique, so the best pair wins and the other box stays alone.
+    a = {"boxes": [box("a0", 0, 0, 10, 10)]}
+    b = {"boxes": [box("b0", 1, 0, 10, 10), box("b1", -2, 0, 10, 10)]}
+    got = consolidate("bbox", [a, b], {"min_support": 1})
+    assert [x["id"] for x in got.result["boxes"]] == ["a0", "b1"]
+    assert got.result["boxes"][0]["x"] == 0.5
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    items=st.lists(st.lists(_boxes(), min_size=1, max_size=4), min_size=1, max_size=6),
+    config=st.sampled_from(
+        [{}, {"min_support": 1}, {"match_labels": True}, {"iou_threshold": 0.3}]
+    ),
+)
+def test_bbox_many_equals_one_by_one(items: list, config: dict) -> None:
+    # A tiny chunk budget forces images to be split across chunks.
+    with patch.object(boxes_module, "_CHUNK_CELLS", 40):
+        many = consolidate_many("bbox", items, config)
+    for results, got in zip(items, many, strict=True):
+        one = consolidate("bbox", results, config)
+        assert got.result == one.result and got.support == one.support
+        assert got.confidence == pytest.approx(one.confidence)
+
+
+def _reference_bbox(results: list[dict], threshold: float, need: int) -> list[tuple]:
+    """Plain per-image reading of the bbox rule: greedy clusters, mean box, majority label."""
+    shapes = [(a, b) for a, r in enumerate(results) for b in r["boxes"]]
+    arr = np.array([[b["x"], b["y"], b["w"], b["h"]] for _, b in shapes], dtype=float).reshape(
+        -1, 4
+    )
+    keys = [(*row, b["label"], b["id"]) for row, (_, b) in zip(arr.tolist(), shapes, strict=True)]
+    owners = [a for a, _ in shapes]
+    out = []
+    for c in cluster_greedy(owners, box_iou_matrix(arr, arr), threshold, keys):
+        if len(c) >= need:
+            mean = arr[c].mean(axis=0)
+            label = plurality([shapes[i][1]["label"] for i in c])[0]
+            out.append((*np.round(mean, 9).tolist(), label, len(c)))
+    return sorted(out)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    results=st.lists(_boxes(), min_size=1, max_size=5), threshold=st.sampled_from([0.3, 0.5, 0.7])
+)
+def test_bbox_matches_a_plain_reference(results: list[dict], threshold: float) -> None:
+    need = len(results) // 2 + 1
+    got = consolidate("bbox", results, {"iou_threshold": threshold})
+    mine = sorted(
+        (*np.round([b["x"], b["y"], b["w"], b["h"]], 9).tolist(), b["label"], d["support"])
+        for b, d in zip(got.result["boxes"], got.support["boxes"], strict=True)
+    )
+    assert mine == _reference_bbox(results, threshold, need)
+
+
+def test_bbox_matches_the_reference_on_crowded_jittered_images() -> None:
+    # Jittered copies of overlapping boxes: many clusters where the candidates do not form a
+    # clean clique, so the greedy merge decides.
+    rng = np.random.default_rng(0)
+    for _ in range(150):
+        base = np.hstack([rng.uniform(0, 60, (4, 2)), rng.uniform(8, 20, (4, 2))])
+        results = []
+        for _ in range(int(rng.integers(2, 6))):
+            jittered = base + rng.normal(0, 2.5, base.shape)
+            jittered[:, 2:] = np.abs(jittered[:, 2:])
+            results.append(
+                {
+                    "boxes": [
+                        box(f"b{i}", *row, "ab"[i % 2]) for i, row in enumerate(jittered.tolist())
+                    ]
+                }
+            )
+        got = consolidate("bbox", results)
+        mine = sorted(
+            (*np.round([b["x"], b["y"], b["w"], b["h"]], 9).tolist(), b["label"], d["support"])
+            for b, d in zip(got.result["boxes"], got.support["boxes"], strict=True)
+        )
+        assert mine == _reference_bbox(results, 0.5, len(results) // 2 + 1)
+
+
+def test_bbox_label_ties_follow_class_order_then_name() -> None:
+    results = [
+        {"boxes": [box("a", 0, 0, 10, 10, "truck")]},
+        {"boxes": [box("a", 0, 0, 10, 10, "car")]},
+    ]
+    assert consolidate("bbox", results).result["boxes"][0]["label"] == "car"
+    ordered = consolidate("bbox", results, {"classes": ["truck", "car"]})
+    assert ordered.result["boxes"][0]["label"] == "truck"

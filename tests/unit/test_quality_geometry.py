@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from truthline.quality import geometry
 from truthline.quality._rle import decode_flat, rle_decode, rle_encode
 from truthline.quality.geometry import (
     box_agreement,
@@ -66,6 +69,10 @@ def test_box_agreement_many_equals_summed_pairs() -> None:
         noisy[:, 2:] = np.abs(noisy[:, 2:])
         pairs.append((base, noisy[rng.permutation(len(noisy))][: rng.integers(0, 6)]))
     many = box_agreement_many(pairs)
+    with patch.object(geometry, "_PAIR_CHUNK", 7):
+        chunked = box_agreement_many(pairs)
+    assert (chunked.matched, chunked.n_a, chunked.n_b) == (many.matched, many.n_a, many.n_b)
+    assert chunked.mean_iou == pytest.approx(many.mean_iou)
     singles = [box_agreement(a, b) for a, b in pairs]
     assert many.matched == sum(s.matched for s in singles)
     assert many.n_a == sum(s.n_a for s in singles)

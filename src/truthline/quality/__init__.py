@@ -3,7 +3,7 @@ reliability and review sampling. No database and no HTTP; services feed it."""
 
 from truthline.quality._common import Estimate, QualityInputError
 from truthline.quality.agreement import agreement_for_kind
-from truthline.quality.consolidation import Consolidated, consolidate
+from truthline.quality.consolidation import Consolidated, consolidate, consolidate_many
 from truthline.quality.dawid_skene import DawidSkeneResult, dawid_skene
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "QualityInputError",
     "agreement_for_kind",
     "consolidate",
+    "consolidate_many",
     "dawid_skene",
 ]

@@ -33,7 +33,24 @@ def boxes_array(boxes: Any) -> np.ndarray:
 
 def box_iou_matrix(a: Any, b: Any) -> np.ndarray:
     """IoU of every box of ``a`` with every box of ``b`` (x, y, w, h boxes)."""
-    return batch_box_iou(boxes_array(a)[None], boxes_array(b)[None])[0]
+    a, b = boxes_array(a), boxes_array(b)
+    # Written out for one image: this runs once per item during consolidation, where the
+    # batch version's extra broadcasting costs more than the arithmetic.
+    ax2, ay2 = a[:, 0] + a[:, 2], a[:, 1] + a[:, 3]
+    bx2, by2 = b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]
+    iw = np.minimum.outer(ax2, bx2) - np.maximum.outer(a[:, 0], b[:, 0])
+    ih = np.minimum.outer(ay2, by2) - np.maximum.outer(a[:, 1], b[:, 1])
+    np.clip(iw, 0, None, out=iw)
+    np.clip(ih, 0, None, out=ih)
+    inter = iw * ih
+    union = np.add.outer(a[:, 2] * a[:, 3], b[:, 2] * b[:, 3]) - inter
+    out = np.zeros_like(inter)
+    np.divide(inter, union, out=out, where=union > 0)
+    degenerate = union <= 0
+    if degenerate.any():
+        same = (a[:, None, :] == b[None, :, :]).all(axis=-1)
+        out[degenerate] = same[degenerate]
+    return out
 
 
 def batch_box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -45,13 +62,20 @@ def batch_box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     ax2, ay2 = ax1 + a[..., 2, None], ay1 + a[..., 3, None]
     bx1, by1 = b[..., None, :, 0], b[..., None, :, 1]
     bx2, by2 = bx1 + b[..., None, :, 2], by1 + b[..., None, :, 3]
-    iw = np.clip(np.minimum(ax2, bx2) - np.maximum(ax1, bx1), 0, None)
-    ih = np.clip(np.minimum(ay2, by2) - np.maximum(ay1, by1), 0, None)
-    inter = iw * ih
-    union = (a[..., 2] * a[..., 3])[..., None] + (b[..., 2] * b[..., 3])[..., None, :] - inter
-    same = (a[..., :, None, :] == b[..., None, :, :]).all(axis=-1)
-    out = same.astype(np.float64)
+    inter = np.minimum(ax2, bx2) - np.maximum(ax1, bx1)
+    np.maximum(inter, 0, out=inter)
+    ih = np.minimum(ay2, by2) - np.maximum(ay1, by1)
+    np.maximum(ih, 0, out=ih)
+    inter *= ih
+    union = (a[..., 2] * a[..., 3])[..., None] + (b[..., 2] * b[..., 3])[..., None, :]
+    union -= inter
+    out = np.zeros_like(inter)
     np.divide(inter, union, out=out, where=union > 0)
+    degenerate = np.nonzero(union <= 0)
+    if degenerate[0].size:
+        # Only zero-area pairs need the identity test; doing it everywhere costs 4x the memory.
+        lead, i, j = degenerate[:-2], degenerate[-2], degenerate[-1]
+        out[degenerate] = (a[(*lead, i)] == b[(*lead, j)]).all(axis=-1)
     return out
 
 
@@ -139,14 +163,33 @@ def box_agreement_many(
     """Micro-averaged agreement over many images: one (boxes_a, boxes_b) pair per image,
     and optionally one (labels_a, labels_b) pair per image to match only equal labels.
 
-    IoU matrices are computed for all images at once on padded arrays; only images with
-    competing candidates go through the Hungarian solver.
+    IoU matrices are computed for many images at once on padded arrays (in chunks that stay
+    in cache); only images with competing candidates go through the Hungarian solver.
     """
-    a_list = [boxes_array(a) for a, _ in pairs]
-    b_list = [boxes_array(b) for _, b in pairs]
+    totals = np.zeros(4)  # matched, IoU sum, boxes of a, boxes of b
+    for lo in range(0, len(pairs), _PAIR_CHUNK):
+        part = labels[lo : lo + _PAIR_CHUNK] if labels is not None else None
+        totals += _agreement_chunk(pairs[lo : lo + _PAIR_CHUNK], iou_threshold, part)
+    tp, iou_sum, n_a, n_b = totals.tolist()
+    return _scores(int(tp), iou_sum, int(n_a), int(n_b), [])
+
+
+_PAIR_CHUNK = 20_000
+
+
+def _agreement_chunk(
+    pairs: Sequence[tuple[Any, Any]],
+    iou_threshold: float,
+    labels: Sequence[tuple[Sequence[Any], Sequence[Any]]] | None,
+) -> np.ndarray:
+    a_list = [_as_boxes(a) for a, _ in pairs]
+    b_list = [_as_boxes(b) for _, b in pairs]
     na = np.array([len(x) for x in a_list], dtype=np.int64)
     nb = np.array([len(x) for x in b_list], dtype=np.int64)
-    iou = batch_box_iou(_pad(a_list, na), _pad(b_list, nb))
+    padded_a, padded_b = _pad(a_list, na), _pad(b_list, nb)
+    if (padded_a[..., 2:] < 0).any() or (padded_b[..., 2:] < 0).any():
+        raise QualityInputError("box width and height must be >= 0")
+    iou = batch_box_iou(padded_a, padded_b)
     # Padding rows are zero boxes; mask them out before matching.
     iou *= (np.arange(iou.shape[1])[None, :, None] < na[:, None, None]) & (
         np.arange(iou.shape[2])[None, None, :] < nb[:, None, None]
@@ -162,7 +205,14 @@ def box_agreement_many(
         matches = assign_pairs(iou[i, : na[i], : nb[i]], iou_threshold)
         tp += len(matches)
         iou_sum += sum(m[2] for m in matches)
-    return _scores(tp, iou_sum, int(na.sum()), int(nb.sum()), [])
+    return np.array([tp, iou_sum, na.sum(), nb.sum()], dtype=np.float64)
+
+
+def _as_boxes(boxes: Any) -> np.ndarray:
+    # Arrays of the right shape pass untouched; the size check happens once, after padding.
+    if isinstance(boxes, np.ndarray) and boxes.ndim == 2 and boxes.shape[1] == 4:
+        return boxes
+    return boxes_array(boxes)
 
 
 def _same_labels(
@@ -170,12 +220,20 @@ def _same_labels(
 ) -> np.ndarray:
     # Labels become codes so that the comparison is one vectorized operation.
     codes: dict[Any, int] = {}
-    la = np.full(shape[:2], -1, dtype=np.int64)
-    lb = np.full((shape[0], shape[2]), -2, dtype=np.int64)
-    for i, (a, b) in enumerate(labels):
-        la[i, : len(a)] = [codes.setdefault(x, len(codes)) for x in a]
-        lb[i, : len(b)] = [codes.setdefault(x, len(codes)) for x in b]
+    flat_a = [codes.setdefault(x, len(codes)) for a, _ in labels for x in a]
+    flat_b = [codes.setdefault(x, len(codes)) for _, b in labels for x in b]
+    la = _pad_codes(flat_a, [len(a) for a, _ in labels], shape[1], -1)
+    lb = _pad_codes(flat_b, [len(b) for _, b in labels], shape[2], -2)
     return la[:, :, None] == lb[:, None, :]
+
+
+def _pad_codes(flat: list[int], sizes: list[int], width: int, fill: int) -> np.ndarray:
+    n = np.asarray(sizes, dtype=np.int64)
+    out = np.full((len(sizes), width), fill, dtype=np.int64)
+    img = np.repeat(np.arange(len(sizes)), n)
+    pos = np.arange(len(flat)) - np.repeat(np.cumsum(n) - n, n)
+    out[img, pos] = flat
+    return out
 
 
 def _pad(arrays: list[np.ndarray], sizes: np.ndarray) -> np.ndarray:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from truthline.quality._common import QualityInputError
-from truthline.quality.consolidation import choice, intervals, raster, shapes, texts
+from truthline.quality.consolidation import boxes, choice, intervals, raster, shapes, texts
 from truthline.quality.consolidation._base import (
     Consolidated,
     aggregator_for,
+    many_aggregator_for,
     register,
+    register_many,
     registered_kinds,
 )
 from truthline.quality.consolidation.batch import (
@@ -20,7 +22,7 @@ from truthline.quality.consolidation.batch import (
 )
 
 # The kind modules register themselves on import.
-del choice, intervals, raster, shapes, texts
+del boxes, choice, intervals, raster, shapes, texts
 
 
 def consolidate(
@@ -39,12 +41,34 @@ def consolidate(
     return aggregator_for(kind)(answered, dict(config or {}), dict(context or {}))
 
 
+def consolidate_many(
+    kind: str,
+    items: list[list[dict[str, Any] | None]],
+    config: dict[str, Any] | None = None,
+    contexts: list[dict[str, Any]] | None = None,
+) -> list[Consolidated]:
+    """``consolidate`` for many items of one question, vectorized where the kind allows
+    (bbox); the results are those of item-by-item calls."""
+    answered = [[r for r in results if r is not None] for results in items]
+    if any(not results for results in answered):
+        raise QualityInputError("nothing to consolidate: an item has no answered result", kind=kind)
+    cfg = dict(config or {})
+    many = many_aggregator_for(kind)
+    if many is not None and contexts is None:
+        return many(answered, cfg)
+    one = aggregator_for(kind)
+    ctxs = contexts or [{} for _ in answered]
+    return [one(results, cfg, dict(ctx)) for results, ctx in zip(answered, ctxs, strict=True)]
+
+
 __all__ = [
     "Consolidated",
     "consolidate",
+    "consolidate_many",
     "consolidate_classification_batch",
     "encode_annotations",
     "majority_vote",
     "register",
+    "register_many",
     "registered_kinds",
 ]

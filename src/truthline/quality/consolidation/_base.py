@@ -24,7 +24,10 @@ class Consolidated:
 
 
 Aggregator = Callable[[list[dict[str, Any]], dict[str, Any], dict[str, Any]], Consolidated]
+# Optional vectorized aggregators over many items at once (same results as one by one).
+ManyAggregator = Callable[[list[list[dict[str, Any]]], dict[str, Any]], list[Consolidated]]
 _AGGREGATORS: dict[str, Aggregator] = {}
+_MANY: dict[str, ManyAggregator] = {}
 
 
 def register(*kinds: str) -> Callable[[Aggregator], Aggregator]:
@@ -36,6 +39,21 @@ def register(*kinds: str) -> Callable[[Aggregator], Aggregator]:
         return fn
 
     return deco
+
+
+def register_many(*kinds: str) -> Callable[[ManyAggregator], ManyAggregator]:
+    """Make a function the batch aggregator of the named kinds (for items without context)."""
+
+    def deco(fn: ManyAggregator) -> ManyAggregator:
+        for kind in kinds:
+            _MANY[kind] = fn
+        return fn
+
+    return deco
+
+
+def many_aggregator_for(kind: str) -> ManyAggregator | None:
+    return _MANY.get(kind)
 
 
 def aggregator_for(kind: str) -> Aggregator:
@@ -68,21 +86,13 @@ def rank_key(order: Sequence[Any] | None) -> Callable[[Any], tuple[int, str]]:
 def plurality(votes: Sequence[Hashable], order: Sequence[Any] | None = None) -> tuple[Any, int]:
     """Most frequent vote; ties go to the earliest in ``order``, then the smallest text form,
     so the outcome never depends on who voted first."""
+    if all(v == votes[0] for v in votes):
+        return votes[0], len(votes)
     counts = Counter(votes)
     best = max(counts.values())
     key = rank_key(order)
     winner = min((v for v, c in counts.items() if c == best), key=key)
     return winner, best
-
-
-def exact_mean(values: np.ndarray) -> np.ndarray:
-    """Column means that are order-independent and exact for identical values.
-
-    Summing sorted offsets from the minimum gives the same bits whatever the input order,
-    and returns x itself (not x*3/3) when all values equal x.
-    """
-    s = np.sort(np.asarray(values, dtype=np.float64), axis=0)
-    return s[0] + (s - s[0]).sum(axis=0) / len(s)
 
 
 def lower_median(values: Sequence[float]) -> float:
@@ -106,10 +116,13 @@ def cluster_greedy(
     """
     owner = np.asarray(owners)
     n = len(owner)
+    if n == 0:
+        return []
     ok = (sim >= threshold) & (owner[:, None] != owner[None, :])
+    classes = _equivalence_classes(ok)
+    if classes is not None:
+        return classes
     rows, cols = np.nonzero(np.triu(ok, 1))
-    if rows.size == 0:
-        return [[i] for i in range(n)]
     # Dense ranks of the keys make the tie-break integer comparisons.
     rank = [0] * n
     ordered = sorted(range(n), key=keys.__getitem__)
@@ -121,7 +134,7 @@ def cluster_greedy(
         zip(sim[rows, cols].tolist(), r, c, strict=True),
         key=lambda e: (-e[0], min(rank[e[1]], rank[e[2]]), max(rank[e[1]], rank[e[2]])),
     )
-    linked = set(zip(r, c, strict=True))
+    linked = set(zip(r, c, strict=True)) | set(zip(c, r, strict=True))
     own = owner.tolist()
     member = [[i] for i in range(n)]
     owned = [{o} for o in own]
@@ -130,7 +143,7 @@ def cluster_greedy(
         ca, cb = where[a], where[b]
         if ca == cb or owned[ca] & owned[cb]:
             continue
-        if not all((min(x, y), max(x, y)) in linked for x in member[ca] for y in member[cb]):
+        if not all((x, y) in linked for x in member[ca] for y in member[cb]):
             continue
         for x in member[cb]:
             where[x] = ca
@@ -140,7 +153,24 @@ def cluster_greedy(
     return [sorted(m) for m in member if m]
 
 
-def assign_ids(preferred: Sequence[Sequence[Any]], prefix: str) -> list[str]:
+def _equivalence_classes(ok: np.ndarray) -> list[list[int]] | None:
+    """The clusters directly, when "candidate or same element" is transitive.
+
+    Then every connected group is a clique of distinct owners, which is exactly what the
+    greedy merge would build whatever the order; this is the common case and skips it.
+    """
+    n = len(ok)
+    linked = ok | np.eye(n, dtype=bool)
+    as_num = linked.astype(np.float32)
+    if not ((as_num @ as_num > 0) == linked).all():
+        return None
+    groups: dict[int, list[int]] = {}
+    for i, head in enumerate(linked.argmax(axis=1).tolist()):
+        groups.setdefault(head, []).append(i)
+    return list(groups.values())
+
+
+def assign_ids(preferred: Sequence[list[Any]], prefix: str) -> list[str]:
     """One id per output shape: the smallest member id if still free, else a fresh one.
 
     Consolidating identical results thus keeps their ids.
@@ -148,8 +178,13 @@ def assign_ids(preferred: Sequence[Sequence[Any]], prefix: str) -> list[str]:
     chosen: list[str | None] = []
     used: set[str] = set()
     for ids in preferred:
-        candidates = sorted(str(i) for i in ids if i is not None)
-        pick = candidates[0] if candidates and candidates[0] not in used else None
+        first = ids[0] if ids else None
+        if ids.count(first) == len(ids):  # the common case: members share their id
+            pick = None if first is None else str(first)
+        else:
+            pick = min((str(i) for i in ids if i is not None), default=None)
+        if pick in used:
+            pick = None
         if pick is not None:
             used.add(pick)
         chosen.append(pick)
@@ -208,22 +243,6 @@ def group_shapes(
         return []
     clusters = cluster_greedy(shapes.owner, sim, threshold, keys)
     return order_clusters(clusters, shapes.position, keys)
-
-
-def grouped_exact_mean(values: np.ndarray, groups: Sequence[Sequence[int]]) -> np.ndarray:
-    """``exact_mean`` of the rows of each group at once: (n, d) values -> (len(groups), d)."""
-    idx = np.concatenate([np.asarray(g, dtype=np.int64) for g in groups])
-    sizes = np.array([len(g) for g in groups], dtype=np.int64)
-    gid = np.repeat(np.arange(len(groups)), sizes)
-    start = np.cumsum(sizes) - sizes
-    vals = values[idx]
-    out = np.empty((len(groups), values.shape[1]))
-    for j in range(values.shape[1]):
-        order = np.lexsort((vals[:, j], gid))
-        col = vals[order, j]
-        low = col[start]
-        out[:, j] = low + np.add.reduceat(col - np.repeat(low, sizes), start) / sizes
-    return out
 
 
 def id_key(shape: dict[str, Any]) -> str:

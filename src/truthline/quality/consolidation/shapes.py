@@ -1,4 +1,4 @@
-"""Aggregators for image shapes drawn as separate objects: boxes and keypoint instances."""
+"""Aggregator for keypoint instances (boxes, vectorized over images, are in boxes.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from truthline.quality.consolidation._base import (
     assign_ids,
     cluster_score,
     group_shapes,
-    grouped_exact_mean,
     id_key,
     labels_key,
     min_support,
@@ -22,84 +21,10 @@ from truthline.quality.consolidation._base import (
 )
 from truthline.quality.consolidation.choice import class_names
 from truthline.quality.geometry import (
-    box_iou_matrix,
-    boxes_array,
     keypoint_array,
     keypoint_similarity,
     labelled,
 )
-
-
-@register("bbox")
-def consolidate_bbox(
-    results: list[dict[str, Any]], config: dict[str, Any], context: dict[str, Any]
-) -> Consolidated:
-    """Boxes of different annotators with IoU >= ``iou_threshold`` (0.5) form a cluster; a
-    cluster drawn by >= ``min_support`` annotators (default a majority) becomes the mean box,
-    labelled by majority. ``match_labels`` (false) keeps differently labelled boxes apart."""
-    shapes = pool(results, "boxes")
-    arr = boxes_array(shapes.shapes)
-    keys = [
-        (*row, labels_key(s), id_key(s)) for row, s in zip(arr.tolist(), shapes.shapes, strict=True)
-    ]
-    sim = box_iou_matrix(arr, arr)
-    if config.get("match_labels"):
-        sim = sim * _same_label(shapes)
-    clusters = group_shapes(shapes, sim, float(config.get("iou_threshold", 0.5)), keys)
-    need = min_support(config, shapes.k)
-    kept = [c for c in clusters if len(c) >= need]
-    boxes, details = _mean_boxes(shapes, arr, kept, class_names(config))
-    fit = iter(d["mean_iou"] for d in details)
-    scores = [
-        cluster_score(len(c), shapes.k, len(c) >= need, next(fit) if len(c) >= need else 0.0)
-        for c in clusters
-    ]
-    return Consolidated(
-        {"boxes": boxes},
-        float(np.mean(scores)) if scores else 1.0,
-        {"n": shapes.k, "boxes": details, "dropped": len(clusters) - len(kept)},
-    )
-
-
-def _mean_boxes(
-    shapes: Pool, arr: np.ndarray, kept: list[list[int]], order: list[Any]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Mean box, majority label and members' mean IoU with it, per kept cluster."""
-    if not kept:
-        return [], []
-    sizes = [len(c) for c in kept]
-    means = grouped_exact_mean(arr, kept)
-    ious = _paired_iou(np.repeat(means, sizes, axis=0), arr[np.concatenate(kept)])
-    per_cluster = np.add.reduceat(ious, np.cumsum(sizes) - sizes) / sizes
-    ids = assign_ids([[shapes.shapes[i].get("id") for i in c] for c in kept], "b")
-    boxes, details = [], []
-    for box_id, c, (x, y, w, h), fit in zip(ids, kept, means.tolist(), per_cluster, strict=True):
-        label, _ = plurality([shapes.shapes[i].get("label") for i in c], order)
-        boxes.append({"id": box_id, "x": x, "y": y, "w": w, "h": h, "label": label})
-        details.append({"id": box_id, "support": len(c), "mean_iou": float(fit)})
-    return boxes, details
-
-
-def _same_label(shapes: Pool) -> np.ndarray:
-    labels = np.array([labels_key(s) for s in shapes.shapes], dtype=object)
-    return labels[:, None] == labels[None, :]
-
-
-def _paired_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU of a[i] with b[i]."""
-    if len(a) == 0:
-        return np.zeros(0)
-    iw = np.clip(
-        np.minimum(a[:, 0] + a[:, 2], b[:, 0] + b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None
-    )
-    ih = np.clip(
-        np.minimum(a[:, 1] + a[:, 3], b[:, 1] + b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None
-    )
-    inter = iw * ih
-    union = a[:, 2] * a[:, 3] + b[:, 2] * b[:, 3] - inter
-    out = (a == b).all(axis=1).astype(np.float64)
-    np.divide(inter, union, out=out, where=union > 0)
-    return out
 
 
 @register("keypoints")
@@ -165,3 +90,8 @@ def _median_points(members: list[dict[str, Any]], n_points: int) -> list[dict[st
             }
         )
     return out
+
+
+def _same_label(shapes: Pool) -> np.ndarray:
+    labels = np.array([labels_key(s) for s in shapes.shapes], dtype=object)
+    return labels[:, None] == labels[None, :]
