@@ -301,3 +301,33 @@ class AuditEvent(Base):
     object_id: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     __table_args__ = (Index("ix_audit_project_at", "project_id", "at"),)
+
+
+class GuidelineVersion(Base):
+    """One published version of a project's guideline (SOP); versions are never edited."""
+
+    __tablename__ = "guideline_versions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    change_summary: Mapped[str] = mapped_column(Text, default="")
+    requires_ack: Mapped[bool] = mapped_column(Boolean, default=False)
+    sections: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = _created()
+    __table_args__ = (UniqueConstraint("project_id", "version", name="uq_guideline_version"),)
+
+
+class GuidelineAck(Base):
+    """Who confirmed having read which guideline version, and when."""
+
+    __tablename__ = "guideline_acks"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    guideline_version_id: Mapped[int] = mapped_column(
+        ForeignKey("guideline_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    acked_at: Mapped[datetime] = _created()

@@ -16,7 +16,14 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from truthline.db.models import Annotation, Assignment, Draft, Item, SchemaVersion
+from truthline.db.models import (
+    Annotation,
+    Assignment,
+    Draft,
+    GuidelineVersion,
+    Item,
+    SchemaVersion,
+)
 from truthline.db.session import Database
 from truthline.db.types import utcnow
 from truthline.errors import Conflict, InvalidInput, NotFound
@@ -96,6 +103,16 @@ async def _advance_stage(s: AsyncSession, item: Item, overlap: int, stage: str) 
     await s.execute(update(Item).where(Item.id == item.id).values(**values))
 
 
+async def _guideline_in_force(s: AsyncSession, project_id: int) -> int | None:
+    """The newest published guideline version of the project when the submit is stored."""
+    return await s.scalar(
+        select(GuidelineVersion.id)
+        .where(GuidelineVersion.project_id == project_id)
+        .order_by(GuidelineVersion.version.desc())
+        .limit(1)
+    )
+
+
 async def submit(
     db: Database,
     access: ProjectAccess,
@@ -165,7 +182,7 @@ async def submit(
                 result=clean,
                 meta=meta or {},
                 schema_version_id=version_row.id,
-                guideline_version_id=None,
+                guideline_version_id=await _guideline_in_force(s, access.project.id),
                 active_ms=active_ms,
                 lease_expired=expired,
                 idempotency_key=idempotency_key,
