@@ -44,6 +44,12 @@ EXPECTED = {
     ("jobs.read", "annotator"): (False, False),
     ("stats.read", "reviewer"): (True, True),
     ("stats.read", "annotator"): (False, False),
+    ("guideline.read", "annotator"): (True, True),
+    ("guideline.read", "viewer"): (True, True),
+    ("guideline.publish", "lead"): (True, True),
+    ("guideline.publish", "reviewer"): (False, False),
+    ("guideline.report", "reviewer"): (True, True),
+    ("guideline.report", "annotator"): (False, False),
 }
 
 

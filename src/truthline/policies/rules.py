@@ -32,6 +32,9 @@ RULES: dict[str, dict[str, str]] = {
     "export.run": {"lead": "any"},
     "jobs.read": {"lead": "any"},
     "audit.read": {"lead": "any"},
+    "guideline.read": dict.fromkeys(_ALL, "any"),
+    "guideline.publish": {"lead": "any"},
+    "guideline.report": {"lead": "any", "reviewer": "any"},
 }
 
 # Which stages each role may take work from.

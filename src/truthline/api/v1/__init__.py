@@ -6,6 +6,7 @@ from truthline.api.v1 import (
     annotations,
     auth,
     exports,
+    guidelines,
     health,
     imports,
     items,
@@ -31,5 +32,6 @@ for module in (
     exports,
     jobs,
     media,
+    guidelines,
 ):
     router.include_router(module.router)

@@ -17,9 +17,9 @@ from truthline.api.schemas import (
 )
 from truthline.api.v1.items import item_read
 from truthline.db.models import Assignment, SchemaVersion
-from truthline.errors import NotFound
+from truthline.errors import Conflict, NotFound
 from truthline.policies import ProjectAccess, project_access
-from truthline.services import queue
+from truthline.services import guidelines, queue
 
 router = APIRouter(tags=["queue"])
 
@@ -29,6 +29,12 @@ async def next_item(
     project: str, principal: CurrentPrincipal, state: State, body: NextIn | None = None
 ) -> NextRead:
     access = await project_access(state.db, principal.user, project, "queue.work")
+    pending = await guidelines.pending_ack(state.db, access)
+    if pending is not None:
+        raise Conflict(
+            f"confirm guideline version {pending.version} before taking work",
+            code="guideline_ack_required", version=pending.version, since=pending.since,
+        )
     got = await queue.next_item(state.db, access, (body or NextIn()).stage)
     if got.status != "assigned":
         return NextRead(status=got.status, retry_after=got.retry_after)  # type: ignore[arg-type]
