@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -44,7 +44,10 @@ def _not_mine(user_id: int, stage: str):  # type: ignore[no-untyped-def]
         mine.item_id == Item.id,
         mine.user_id == user_id,
         mine.stage == stage,
-        mine.status.not_in(ENDED_FOR_REUSE),
+        # Constants, not bound parameters: only then can SQLite (and PostgreSQL's generic plans)
+        # match the partial unique index uq_assignments_item_stage_user, a direct lookup by
+        # (item, stage, user), instead of scanning every assignment the person ever had.
+        mine.status.not_in([literal_column(f"'{s}'") for s in ENDED_FOR_REUSE]),
     )
 
 
@@ -113,7 +116,7 @@ async def next_item(db: Database, access: ProjectAccess, stage: str = "annotate"
             .where(
                 Item.project_id == project.id,
                 Item.stage == stage,
-                Item.slots_free > 0,
+                Item.slots_free > literal_column("0"),  # a constant matches ix_items_queue's WHERE
                 _not_mine(user.id, stage),
             )
             .order_by(Item.priority.desc(), Item.id)
