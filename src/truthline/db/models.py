@@ -177,6 +177,7 @@ class Assignment(Base):
             postgresql_where=text("status = 'leased'"),
         ),
         Index("ix_assignments_user", "user_id", "project_id", "status"),
+        Index("ix_assignments_item_user", "item_id", "user_id"),
     )
 
 

@@ -26,6 +26,8 @@ from truthline.services import audit
 
 ENDED_FOR_REUSE = ("released", "expired")  # statuses after which the same person may get it again
 REAP_BATCH = 500
+# A constant, not a bound parameter, so that SQLite can use the partial index ix_assignments_live.
+LEASED = literal_column("'leased'")
 
 
 @dataclass
@@ -54,7 +56,7 @@ def _not_mine(user_id: int, stage: str):  # type: ignore[no-untyped-def]
 async def reap_expired(s: AsyncSession, project_id: int | None, now: datetime, is_pg: bool) -> int:
     """Ends expired leases and gives their slots back; returns how many were ended."""
     q = select(Assignment.id, Assignment.item_id, Assignment.stage).where(
-        Assignment.status == "leased", Assignment.expires_at < now
+        Assignment.status == LEASED, Assignment.expires_at < now
     )
     if project_id is not None:
         q = q.where(Assignment.project_id == project_id)

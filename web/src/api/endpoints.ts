@@ -12,7 +12,9 @@ import type {
   Member,
   Page,
   Project,
+  ProjectCreate,
   ProjectStats,
+  ProjectUpdate,
   QueueNext,
   Role,
   SchemaValidation,
@@ -45,21 +47,11 @@ export const me = {
   history: (project: Id, cursor?: string) => api.get<Page<HistoryEntry>>('/me/history', { query: { project, cursor, limit: 50 } }),
 };
 
-export interface ProjectCreate {
-  name: string;
-  description?: string;
-  schema_text?: string;
-  schema?: LabelingSchema;
-  overlap?: number;
-  instructions?: string;
-  lease_seconds?: number;
-}
-
 export const projects = {
   list: () => api.get<Project[] | Page<Project>>('/projects').then(listOf),
   get: (pid: Id) => api.get<Project>(`/projects/${pid}`),
   create: (body: ProjectCreate) => api.post<Project>('/projects', body),
-  update: (pid: Id, changes: Partial<Pick<Project, 'name' | 'description' | 'instructions' | 'overlap' | 'lease_seconds'>>) =>
+  update: (pid: Id, changes: ProjectUpdate) =>
     api.patch<Project>(`/projects/${pid}`, changes),
   setSchema: (pid: Id, body: { schema_text?: string; schema?: LabelingSchema }) =>
     api.put<SchemaVersionInfo | Project>(`/projects/${pid}/schema`, body),
@@ -100,7 +92,9 @@ export const items = {
 };
 
 export const queue = {
-  next: (pid: Id, stage: Stage = 'annotate') => api.post<QueueNext>(`/projects/${pid}/queue/next`, { stage }),
+  /** The next task; `exclude` asks for a second lease beside the ones held (prefetching). */
+  next: (pid: Id, stage: Stage = 'annotate', exclude: readonly Id[] = []) =>
+    api.post<QueueNext>(`/projects/${pid}/queue/next`, exclude.length ? { stage, exclude_item_ids: [...exclude] } : { stage }),
   heartbeat: (leaseId: Id, activeMs: number, hidden: boolean) =>
     api.post<{ expires_at: string }>(`/leases/${leaseId}/heartbeat`, { active_ms: Math.round(activeMs), hidden }),
   skip: (leaseId: Id, reason: string) => api.post<unknown>(`/leases/${leaseId}/skip`, { reason }),
@@ -127,3 +121,24 @@ export const jobs = {
   get: (jobId: Id) => api.get<Job>(`/jobs/${jobId}`),
   cancel: (jobId: Id) => api.post<Job>(`/jobs/${jobId}/cancel`),
 };
+
+let openApi: Promise<Record<string, unknown> | null> | null = null;
+
+/** The server's OpenAPI document, fetched once (null when it cannot be read). */
+export function serverContract(): Promise<Record<string, unknown> | null> {
+  openApi ??= fetch('/api/v1/openapi.json', { credentials: 'same-origin' })
+    .then((r) => (r.ok ? (r.json() as Promise<Record<string, unknown>>) : null))
+    .catch(() => null);
+  return openApi;
+}
+
+/** Whether the server takes `exclude_item_ids` on queue/next, i.e. hands out a second lease. */
+export async function canPrefetch(): Promise<boolean> {
+  return acceptsProperty(await serverContract(), 'NextIn', 'exclude_item_ids');
+}
+
+/** Whether the OpenAPI document's request schema `schema` has the property `name`. */
+export function acceptsProperty(doc: Record<string, unknown> | null, schema: string, name: string): boolean {
+  const schemas = (doc?.components as { schemas?: Record<string, { properties?: Record<string, unknown> }> } | undefined)?.schemas;
+  return !!schemas?.[schema]?.properties && name in schemas[schema]!.properties!;
+}

@@ -1,124 +1,62 @@
-// Shapes of the REST contract (docs/api.md). Replaced by the generated schema.d.ts once the
-// OpenAPI document is stable; keep names aligned with it.
+// Shapes of the REST contract. Every server shape comes from the generated files in ./generated
+// (`npm run gen:api`); what is written here only narrows them where the client knows more (the
+// schema of a project, the probed media facts) or describes client-side things.
+import type * as Api from './generated/openapi';
+import type * as Kinds from './generated/kinds';
 
 export type Id = number;
 export type Role = 'lead' | 'reviewer' | 'annotator' | 'viewer';
-export type Stage = 'annotate' | 'review';
+export type Stage = Api.NextIn['stage'] & string;
 
-export interface User {
-  id: Id;
-  username: string;
-  display_name: string;
-  is_admin: boolean;
-}
+export type User = Api.UserRead;
+export type SessionInfo = Api.MeRead;
 
-export interface SessionInfo {
-  user: User;
-  csrf_token: string;
-}
-
+/** A page of a list endpoint; the generated pages are this with a concrete item type. */
 export interface Page<T> {
   items: T[];
-  next_cursor: string | null;
+  next_cursor?: string | null;
 }
 
-// ---- schema ----------------------------------------------------------------------------------
+// ---- schema (generated from the kinds' pydantic models) ------------------------------------
 
-export type FieldType = 'text' | 'image' | 'audio' | 'video' | 'conversation' | 'markdown' | 'number' | 'json';
+export type FieldSpec = Kinds.FieldSpec;
+export type FieldType = FieldSpec['type'];
+export type ClassSpec = Kinds.ClassSpec;
+export type ShortcutSettings = Kinds.ShortcutSettings;
+/** One question of a built-in kind, discriminated by `kind`. */
+export type QuestionConfig = Kinds.LabelingSchema['questions'][number];
+export type KindName = Kinds.KindName;
+export type KindResults = Kinds.KindResults;
 
-export interface FieldSpec {
-  name: string;
-  type: FieldType;
-  title?: string | null;
-  required?: boolean;
-}
-
-export interface ClassSpec {
-  name: string;
-  shortcut?: string | null;
-  color?: string | null;
-  description?: string | null;
-}
-
-export interface QuestionSpec {
-  name: string;
+/**
+ * A question as the tools read it: the fields every kind has, with the kind's own options looked
+ * up by name (a plugin kind the client has no types for is still a question).
+ */
+export type QuestionSpec = Pick<QuestionConfig, 'name' | 'title' | 'help' | 'required' | 'field' | 'guideline_section'> & {
   kind: string;
-  title?: string | null;
-  help?: string | null;
-  required?: boolean;
-  field?: string | null;
-  guideline_section?: string | null;
   classes?: (string | ClassSpec)[];
+  /** Client-side: false when the schema turns class shortcuts off (`shortcuts.enabled: false`). */
+  class_keys?: boolean;
   [option: string]: unknown;
-}
+};
 
-export interface LabelingSchema {
-  fields: FieldSpec[];
-  questions: QuestionSpec[];
-  [extra: string]: unknown;
-}
+export type LabelingSchema = Omit<Kinds.LabelingSchema, 'questions'> & { questions: QuestionSpec[] };
 
-export interface SchemaValidation {
-  valid: boolean;
-  errors: { path: string; message: string }[];
-  schema: LabelingSchema | null;
-}
+export type SchemaValidation = Omit<Api.SchemaValidation, 'schema'> & { schema?: LabelingSchema | null };
 
 // ---- projects ------------------------------------------------------------------------------
 
-export interface Project {
-  id: Id;
-  name: string;
-  description: string;
-  instructions: string;
-  overlap: number;
-  lease_seconds: number;
-  schema: LabelingSchema;
-  schema_version?: number | null;
-  schema_text?: string | null;
-  role?: Role | null;
-  created_at?: string;
-}
-
-export interface SchemaVersionInfo {
-  id: Id;
-  version: number;
-  schema: LabelingSchema;
-  source_text?: string | null;
-  created_at: string;
-}
-
-export interface Member {
-  user: User;
-  role: Role;
-}
-
-export interface WorkEntry {
+export type Project = Omit<Api.ProjectRead, 'schema' | 'role'> & { schema: LabelingSchema; role?: Role | null };
+export type ProjectCreate = Omit<Api.ProjectCreate, 'schema'> & { schema?: LabelingSchema | null };
+export type ProjectUpdate = Api.ProjectUpdate;
+export type SchemaVersionInfo = Omit<Api.SchemaVersionRead, 'schema'> & { schema: LabelingSchema };
+export type Member = Omit<Api.MemberRead, 'role'> & { role: Role };
+export type WorkEntry = Omit<Api.WorkRead, 'project' | 'available'> & {
   project: Project;
-  done_today: number;
-  done_total: number;
   /** Items available per stage the person works. */
   available: Partial<Record<Stage, number>>;
-}
-
-export interface ProjectStats {
-  items: number;
-  stages: { stage: string; items: number; open_slots: number }[];
-  live_leases: number;
-  annotations: number;
-  annotators: number;
-  submitted_today: number;
-}
-
-export interface LeaseInfo {
-  id: Id;
-  item_id: Id;
-  user_id?: Id;
-  username?: string;
-  stage?: string;
-  expires_at: string;
-  leased_at?: string;
-}
+};
+export type ProjectStats = Api.ProjectStats;
 
 // ---- items, leases, annotations ------------------------------------------------------------
 
@@ -132,109 +70,32 @@ export interface MediaInfo {
   [extra: string]: unknown;
 }
 
-export interface Prediction {
-  id: Id;
-  source: string;
-  score?: number | null;
-  result: Record<string, unknown>;
-}
+export type Prediction = Api.PredictionRead;
+export type Annotation = Api.AnnotationRead;
 
-export interface Annotation {
-  id: Id;
-  item_id: Id;
-  user_id: Id;
-  annotator?: string | null;
-  version: number;
-  base_version?: number | null;
-  stage?: string;
-  result: Record<string, unknown>;
-  meta?: Record<string, unknown>;
-  active_ms: number;
-  lease_expired?: boolean;
-  created_at: string;
-}
-
-export interface Item {
-  id: Id;
-  project_id?: Id;
-  external_id?: string;
-  data: Record<string, unknown>;
+/** An item as the queue and lists send it; the detail route adds predictions and annotations. */
+export type Item = Omit<Api.ItemRead, 'media'> & {
   media?: Record<string, MediaInfo>;
-  /** Short-lived signed URLs per media field. */
-  media_urls?: Record<string, string>;
-  meta?: Record<string, unknown>;
   predictions?: Prediction[];
   annotations?: Annotation[];
-  stage?: string;
-  state?: string;
-  priority?: number;
-  submitted_count?: number;
-  created_at?: string;
-}
+};
+export type Lease = Api.LeaseRead;
+export type Draft = Api.DraftIn & { updated_at?: string };
 
-export interface Lease {
-  id: Id;
-  item_id: Id;
-  stage: string;
-  status?: string;
-  leased_at?: string;
-  expires_at: string;
-  active_ms?: number;
-}
-
-export interface Draft {
-  result: Record<string, unknown>;
-  base_version?: number | null;
-  updated_at?: string;
-}
-
+type NextRead = Api.NextRead;
+/** The queue's answer, narrowed by status (the generated shape has every member optional). */
 export type QueueNext =
-  | { status: 'assigned'; lease: Lease; item: Item; draft: Draft | null; predictions?: Prediction[]; schema_version?: number | null }
+  | { status: 'assigned'; lease: Lease; item: Item; draft: Draft | null; predictions?: Prediction[]; schema_version?: NextRead['schema_version'] }
   | { status: 'empty' }
   | { status: 'all_leased'; retry_after: number };
 
-export interface SubmitBody {
-  result: Record<string, unknown>;
-  lease_id: Id | null;
-  idempotency_key: string;
-  base_version: number | null;
-  active_ms: number;
-  meta?: Record<string, unknown>;
-}
-
-export interface HistoryEntry {
-  annotation: Annotation;
-  item: Item;
-}
+export type SubmitBody = Api.SubmitIn;
+export type HistoryEntry = Omit<Api.HistoryEntry, 'item'> & { item: Item };
 
 // ---- imports, exports, jobs ----------------------------------------------------------------
 
-export interface ImportRecord {
-  id: Id;
+export type ImportRecord = Omit<Api.ImportRead, 'kind' | 'status'> & {
   kind: 'items' | 'predictions';
-  filename: string;
   status: 'pending' | 'running' | 'done' | 'failed';
-  received: number;
-  created: number;
-  duplicates: number;
-  rejected: number;
-  message?: string | null;
-  job_id?: Id | null;
-  created_at?: string;
-  finished_at?: string | null;
-  errors?: { line: number; source: string; field: string | null; reason: string; value: string | null }[];
-}
-
-export interface Job {
-  id: Id;
-  kind: string;
-  status: string;
-  attempts?: number;
-  progress_done: number;
-  progress_total: number | null;
-  result: Record<string, unknown> | null;
-  error: string | null;
-  cancel_requested?: boolean;
-  created_at?: string;
-  finished_at?: string | null;
-}
+};
+export type Job = Api.JobRead;

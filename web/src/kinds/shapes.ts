@@ -12,7 +12,7 @@ export interface ClassInfo extends ClassSpec {
 /** The question's classes with a colour and a shortcut each (reserved keys are left to the tool). */
 export function classesOf(question: QuestionSpec, reserved: readonly string[] = []): ClassInfo[] {
   const specs: ClassSpec[] = (question.classes ?? []).map((c) => (typeof c === 'string' ? { name: c } : c));
-  const keys = assignClassShortcuts(specs, reserved);
+  const keys = question.class_keys === false ? new Map<string, string>() : assignClassShortcuts(specs, reserved);
   return specs.map((c, i) => ({ ...c, color: c.color ?? PALETTE[i % PALETTE.length]!, key: keys.get(c.name) ?? null }));
 }
 
@@ -105,4 +105,13 @@ export function tallyPredictions(initial: unknown, final: unknown): PredictionTa
     else tally.accepted.push(id);
   }
   return tally;
+}
+
+/**
+ * The schema as the tools read it: with `shortcuts.enabled: false`, every question is marked so
+ * that its classes get no single-key shortcuts (people who type a lot into text boxes).
+ */
+export function applyShortcutSettings<S extends { questions: QuestionSpec[]; shortcuts?: { enabled?: boolean } | null }>(schema: S): S {
+  if (schema.shortcuts?.enabled !== false) return schema;
+  return { ...schema, questions: schema.questions.map((q) => ({ ...q, class_keys: false })) };
 }

@@ -22,7 +22,7 @@ export function ListHistory() {
     try {
       const page = await me.history(pid, after);
       setEntries((prev) => (after ? [...prev, ...page.items] : page.items));
-      setCursor(page.next_cursor);
+      setCursor(page.next_cursor ?? null);
       setError(null);
     } catch (err) {
       setError(err);

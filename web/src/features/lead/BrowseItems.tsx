@@ -23,7 +23,7 @@ export function BrowseItems({ project }: { project: Project }) {
     try {
       const page = await items.list(project.id, { ...filters, cursor: after, limit: 50 });
       setRows((prev) => (after ? [...prev, ...page.items] : page.items));
-      setCursor(page.next_cursor);
+      setCursor(page.next_cursor ?? null);
       setError(null);
     } catch (err) {
       setError(err);

@@ -7,8 +7,9 @@ import { useLoad } from '../common/useLoad';
 import { EditSchema } from './EditSchema';
 
 export function ChangeSchema({ project, onSaved }: { project: Project; onSaved(): void }) {
-  // JSON is valid YAML, so the stored schema is edited as formatted JSON.
-  const [text, setText] = useState(() => JSON.stringify(project.schema, null, 2));
+  // The text as the lead wrote it (comments, order, YAML); a project stored before the server
+  // kept it is edited as formatted JSON, which is valid YAML too.
+  const [text, setText] = useState(() => project.schema_text ?? JSON.stringify(project.schema, null, 2));
   const [valid, setValid] = useState<LabelingSchema | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<number | null>(null);

@@ -26,7 +26,7 @@ export function EditSchema({ text, onText, onValid }: { text: string; onText(t: 
         setCheck(res);
         setProblem(null);
         if (res.valid && res.schema) setPreview(res.schema);
-        onValid?.(res.valid ? res.schema : null);
+        onValid?.(res.valid ? (res.schema ?? null) : null);
       } catch (err) {
         if ((err as Error).name !== 'AbortError') setProblem(errorText(err));
       }

@@ -3,6 +3,7 @@ import { useCallback, useMemo, useState } from 'react';
 import type { Item, LabelingSchema } from '../../api/types';
 import { AnswerQuestions, type AnswerSource } from '../workspace/AnswerQuestions';
 import { startingAnswers } from '../workspace/answers';
+import { applyShortcutSettings } from '../../kinds/shapes';
 
 const SAMPLE_IMAGE =
   'data:image/svg+xml;utf8,' +
@@ -26,10 +27,11 @@ export function sampleItem(schema: LabelingSchema): Item {
     else if (f.type === 'json') data[f.name] = { example: true };
     else if (f.type === 'text' || f.type === 'markdown') data[f.name] = 'Barack Obama visited Paris on Monday with Apple Inc. executives.';
   }
-  return { id: 0, external_id: 'preview', data, media };
+  return { id: 0, external_id: 'preview', data, media, priority: 0, stage: 'annotate', submitted_count: 0, created_at: new Date(0).toISOString() };
 }
 
-export function PreviewWorkspace({ schema }: { schema: LabelingSchema }) {
+export function PreviewWorkspace({ schema: written }: { schema: LabelingSchema }) {
+  const schema = useMemo(() => applyShortcutSettings(written), [written]);
   const item = useMemo(() => sampleItem(schema), [schema]);
   const [values, setValues] = useState(() => startingAnswers(schema, item, []));
   const [active, setActive] = useState<string | null>(schema.questions[0]?.name ?? null);

@@ -11,11 +11,11 @@ const schema: LabelingSchema = {
     { name: 'fix', kind: 'free_text', prefill_from: 'text', required: false },
   ],
 };
-const item = { id: 1, data: { image: '/m/1', text: 'teh cat' } };
+const item = { id: 1, external_id: '1', data: { image: '/m/1', text: 'teh cat' }, priority: 0, stage: 'annotate', submitted_count: 0, created_at: '' };
 
 describe('answers', () => {
   it('starts from predictions where possible', () => {
-    const start = startingAnswers(schema, item, [{ id: 3, source: 'm', result: { objects: { boxes: [{ id: 'x', x: 1, y: 2, w: 3, h: 4, label: 'car' }] }, sentiment: { labels: ['neg'] } } }]);
+    const start = startingAnswers(schema, item, [{ id: 3, source: 'm', score: null, result: { objects: { boxes: [{ id: 'x', x: 1, y: 2, w: 3, h: 4, label: 'car' }] }, sentiment: { labels: ['neg'] } } }]);
     expect(start.objects).toEqual({ boxes: [{ id: 'b1', x: 1, y: 2, w: 3, h: 4, label: 'car', prediction_id: '3:x', origin: 'prediction' }] });
     expect(start.sentiment).toEqual({ labels: ['neg'] });
     expect(start.fix).toEqual({ text: 'teh cat' });

@@ -1,9 +1,13 @@
 // The queue-driven work loop: take the next item, autosave drafts, heartbeat the lease, submit
 // through the offline queue, skip. Also opens one of my submitted items for an edit.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
-import { items, projects, queue } from '../../api/endpoints';
-import type { Id, LabelingSchema, SubmitBody } from '../../api/types';
+import { canPrefetch, items, projects, queue } from '../../api/endpoints';
+import type { Id, Item, LabelingSchema, Project, QueueNext, SubmitBody } from '../../api/types';
+import { NextTaskPrefetcher } from '../../domain/prefetch';
+import { imageSource } from '../../kinds/image/media';
+import { preloadImage } from '../../kinds/image/imageCache';
+import { applyShortcutSettings } from '../../kinds/shapes';
 import { tallyPredictions } from '../../kinds/shapes';
 import { useSession } from '../../stores/session';
 import { startingAnswers, withDraft, finalResult } from './answers';
@@ -43,6 +47,15 @@ function drainQueue(projectId: Id): Promise<void> {
   });
 }
 
+/** Fetch the images of an item the person will see next. */
+function warmMedia(project: Project, item: Item): void {
+  for (const f of project.schema.fields) {
+    if (f.type !== 'image') continue;
+    const url = imageSource(item, f.name).url;
+    if (url) preloadImage(url);
+  }
+}
+
 export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | null, clock: ActiveClock, schemaOverride?: LabelingSchema): TaskFlow {
   const [phase, setPhase] = useState<Phase>('loading');
   const [error, setError] = useState<unknown>(null);
@@ -59,10 +72,21 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
   const clockRef = useRef(clock);
   clockRef.current = clock;
 
-  const loadNext = useCallback(async (project: Awaited<ReturnType<typeof projects.get>>) => {
+  const projectRef = useRef<Project | null>(null);
+  // The next task is leased while this one is worked on (when the server can hold two leases).
+  const prefetcher = useMemo(
+    () =>
+      new NextTaskPrefetcher<QueueNext>({
+        fetchNext: (exclude) => queue.next(projectId, 'annotate', exclude),
+        release: (leaseId) => queue.release(leaseId),
+        warm: (next) => projectRef.current && warmMedia(projectRef.current, next.item),
+      }),
+    [projectId],
+  );
+  useEffect(() => () => prefetcher.drop(), [prefetcher]);
+
+  const show = useCallback((project: Project, next: QueueNext) => {
     setProblems({});
-    const next = await queue.next(project.id);
-    if (!alive.current) return;
     if (next.status === 'assigned') {
       const preds = next.predictions ?? next.item.predictions ?? [];
       const initial = startingAnswers(project.schema, next.item, preds);
@@ -80,6 +104,35 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
       setPhase('all_leased');
     }
   }, []);
+
+  const loadNext = useCallback(
+    async (project: Project) => {
+      const next = await queue.next(project.id);
+      if (alive.current) show(project, next);
+    },
+    [show],
+  );
+
+  /** After a submit or skip of `done`: the prefetched task when there is one, else ask the queue. */
+  const advance = useCallback(
+    async (project: Project, done: Id) => {
+      const next = await prefetcher.take(done);
+      if (!alive.current) return;
+      if (next) show(project, next);
+      else await loadNext(project);
+    },
+    [prefetcher, show, loadNext],
+  );
+
+  const workingOn = phase === 'working' && task?.mode === 'queue' && task.lease ? task.item.id : null;
+  useEffect(() => {
+    if (workingOn === null || prefetcher.has(workingOn)) return;
+    let live = true;
+    void canPrefetch().then((ok) => ok && live && alive.current && prefetcher.start(workingOn));
+    return () => {
+      live = false;
+    };
+  }, [workingOn, prefetcher]);
 
   const loadEdit = useCallback(
     async (project: Awaited<ReturnType<typeof projects.get>>, id: Id) => {
@@ -103,6 +156,8 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
         await startSubmitQueue();
         const project = await projects.get(projectId);
         if (schemaOverride) project.schema = schemaOverride;
+        project.schema = applyShortcutSettings(project.schema);
+        projectRef.current = project;
         if (mode === 'edit' && itemId !== null) return await loadEdit(project, itemId);
         if (pendingFor(submitQueue.getSnapshot(), projectId) > 0) {
           setPhase('waiting_upload');
@@ -225,7 +280,7 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
         return;
       }
       try {
-        await loadNext(t.project);
+        await advance(t.project, t.item.id);
       } catch (err) {
         setError(err);
         setPhase('error');
@@ -235,7 +290,7 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
       setError(new ApiError(done.error.status, done.error.code, done.error.message));
       setPhase('working');
     }
-  }, [phase, loadNext]);
+  }, [phase, advance]);
 
   const skip = useCallback(
     async (reason: string) => {
@@ -244,12 +299,12 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
       try {
         await queue.skip(t.lease.id, reason);
         clearLocalDraft(t.project.id, t.item.id);
-        await loadNext(t.project);
+        await advance(t.project, t.item.id);
       } catch (err) {
         setError(err);
       }
     },
-    [loadNext],
+    [advance],
   );
 
   return {

@@ -8,8 +8,8 @@ describe('imageSource', () => {
   });
 
   it('falls back to the original, and to a URL in the data', () => {
-    expect(imageSource({ id: 1, data: {}, media: { image: { url: '/m/a', width: 9000, height: 10 } } }, 'image').url).toBe('/m/a');
-    expect(imageSource({ id: 1, data: { image: 'https://x.test/a.png' }, meta: { media: { image: { width: 5, height: 6 } } } }, 'image')).toEqual({
+    expect(imageSource({ data: {}, media: { image: { url: '/m/a', width: 9000, height: 10 } } }, 'image').url).toBe('/m/a');
+    expect(imageSource({ data: { image: 'https://x.test/a.png' }, media: { image: { width: 5, height: 6 } } }, 'image')).toEqual({
       url: 'https://x.test/a.png',
       width: 5,
       height: 6,

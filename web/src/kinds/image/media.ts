@@ -1,6 +1,9 @@
 // Where an item's image comes from, and which copy to load (a preview for huge originals).
 import type { Item, MediaInfo } from '../../api/types';
 
+/** The parts of an item that say where its media are. */
+export type ItemMedia = Pick<Item, 'data' | 'media' | 'media_urls'>;
+
 export const PREVIEW_ABOVE = 4096;
 
 export interface ImageSource {
@@ -15,22 +18,20 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null;
 }
 
-export function mediaInfo(item: Item, field: string | null | undefined): Partial<MediaInfo> {
+export function mediaInfo(item: ItemMedia, field: string | null | undefined): Partial<MediaInfo> {
   if (!field) return {};
   const fromMedia = item.media?.[field];
-  const probed = ((item.meta?.media as Record<string, Record<string, unknown>> | undefined)?.[field] ?? {}) as Record<string, unknown>;
   const raw = item.data[field];
   const url =
     item.media_urls?.[field] ??
     fromMedia?.url ??
     (typeof raw === 'string' ? raw : typeof (raw as { url?: unknown })?.url === 'string' ? (raw as { url: string }).url : undefined);
   return {
-    ...probed,
     ...fromMedia,
     url,
     preview_url: item.media_urls?.[`${field}.preview`] ?? fromMedia?.preview_url,
-    width: num(fromMedia?.width) ?? num(probed.width),
-    height: num(fromMedia?.height) ?? num(probed.height),
+    width: num(fromMedia?.width),
+    height: num(fromMedia?.height),
   } as Partial<MediaInfo>;
 }
 
@@ -42,7 +43,7 @@ export function safeMediaUrl(url: unknown): string | null {
   return null;
 }
 
-export function imageSource(item: Item, field: string | null | undefined): ImageSource {
+export function imageSource(item: ItemMedia, field: string | null | undefined): ImageSource {
   const m = mediaInfo(item, field);
   const width = num(m.width);
   const height = num(m.height);
@@ -53,7 +54,7 @@ export function imageSource(item: Item, field: string | null | undefined): Image
 }
 
 /** The first image field a question points at, or the first image field of the schema. */
-export function imageFieldOf(question: { field?: string | null }, item: Item): string | null {
+export function imageFieldOf(question: { field?: string | null }, item: ItemMedia): string | null {
   if (question.field) return question.field;
   const m = item.media_urls ? Object.keys(item.media_urls)[0] : item.media ? Object.keys(item.media)[0] : undefined;
   return m ?? null;
