@@ -272,3 +272,12 @@ async def test_history_lists_my_latest_versions(db: Database, app: Any) -> None:
     assert [e["item"]["external_id"] for e in entries] == ["b", "a"]
     work = (await c.get("/api/v1/me/work")).json()
     assert work[0]["done_today"] == 2 and work[0]["done_total"] == 2
+
+
+async def test_draft_with_unpaired_surrogates_is_422(db: Database, app: Any) -> None:
+    project, (c,) = await _one(db, app)
+    task = await _task(c, project)
+    raw = b'{"result": {"note": "\\ud8f7 alone"}}'
+    r = await c.put(f"/api/v1/projects/{project.id}/items/{task['item']['id']}/draft",
+                    content=raw, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input", r.text

@@ -8,11 +8,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from truthline.errors import TruthlineError
 
 log = logging.getLogger("truthline.api")
+
+BAD_VALUE_ERRORS = (OverflowError, UnicodeEncodeError, UnicodeDecodeError, TypeError)
 
 HTTP_CODES = {
     400: "bad_request",
@@ -64,6 +67,28 @@ def install(app: FastAPI) -> None:
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = HTTP_CODES.get(exc.status_code, "error")
         return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(StatementError)
+    async def _database(request: Request, exc: StatementError) -> JSONResponse:
+        # Values the database cannot hold (an integer beyond 64 bits, text with unpaired
+        # surrogates) are the caller's input, not a server fault.
+        if isinstance(exc, DataError) or isinstance(exc.orig, BAD_VALUE_ERRORS):
+            return error_response(
+                422,
+                "invalid_input",
+                "a value is out of range or is not valid text (unpaired surrogates?)",
+            )
+        return await _unexpected(request, exc)
+
+    async def _bad_value(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(
+            422,
+            "invalid_input",
+            "a value is out of range or is not valid text (unpaired surrogates?)",
+        )
+
+    app.add_exception_handler(OverflowError, _bad_value)
+    app.add_exception_handler(UnicodeEncodeError, _bad_value)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
