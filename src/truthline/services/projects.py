@@ -170,6 +170,8 @@ async def set_schema(
 
 
 async def update_project(db: Database, access: ProjectAccess, changes: dict[str, Any]) -> Project:
+    if not changes:
+        return access.project
     unknown = set(changes) - PROJECT_SETTINGS
     if unknown:
         raise InvalidInput(f"unknown setting {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
