@@ -1,4 +1,5 @@
-"""The `truthline` command: serve, migrate, users, projects, import, export, worker, demo."""
+"""The `truthline` command: serve, migrate, users, projects, import, export, worker, demo,
+consolidate, quality."""
 
 from __future__ import annotations
 
@@ -390,6 +391,98 @@ def export(
 
     n = _run(go)
     console.print(f"wrote {n} items to {output}")
+
+
+# --- quality -------------------------------------------------------------------------------------
+@app.command()
+def consolidate(project: Annotated[str, typer.Argument(help="project name or id")]) -> None:
+    """Recompute every item's consolidated results (the `consolidate` job, run here)."""
+    from truthline.policies import project_access
+    from truthline.services import audit, consolidation
+
+    async def go() -> dict[str, Any]:
+        db = await _open(Settings())
+        try:
+            access = await project_access(
+                db, await _acting_user(db, None), project, "quality.manage"
+            )
+            await audit.log(db, access.user.id, "quality.consolidate", project_id=access.project.id)
+            with _progress() as bar:
+                task = bar.add_task(f"consolidate {access.project.name}", total=None)
+
+                async def progress(done: int, total: int | None) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                return await consolidation.consolidate_project(db, access.project, progress)
+        finally:
+            await db.dispose()
+
+    summary = _run(go)
+    for name, n in summary["questions"].items():
+        out.print(f"{name}: {n} items consolidated")
+    for name in summary["skipped"]:
+        console.print(f"[yellow]{name}[/yellow]: this kind has no consolidation")
+
+
+@app.command()
+def quality(
+    project: Annotated[str, typer.Argument(help="project name or id")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False,
+    n_boot: Annotated[int, typer.Option(help="bootstrap resamples for the intervals")] = 1000,
+) -> None:
+    """Print agreement, consolidation and gold summary per question."""
+    import orjson
+
+    from truthline.policies import project_access
+    from truthline.services import consolidation, gold
+
+    async def go() -> dict[str, Any]:
+        db = await _open(Settings())
+        try:
+            access = await project_access(db, await _acting_user(db, None), project, "quality.read")
+            return {
+                "agreement": await consolidation.project_agreement(
+                    db, access.project, n_boot=n_boot
+                ),
+                "consolidation": await consolidation.consolidation_summary(db, access.project),
+                "gold": await gold.gold_summary(db, access.project),
+            }
+        finally:
+            await db.dispose()
+
+    report = _run(go)
+    if as_json:
+        sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    _print_quality(report)
+
+
+def _fmt(x: Any) -> str:
+    return "-" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
+
+
+def _print_quality(report: dict[str, Any]) -> None:
+    cons = {c["question"]: c for c in report["consolidation"]}
+    table = Table("question", "kind", "metric", "value", "95% CI", "items", "consolidated",
+                  "mean confidence", title="agreement and consolidation")  # fmt: skip
+    for q in report["agreement"]:
+        ci = q["ci"]
+        c = cons.get(q["question"], {})
+        table.add_row(
+            q["question"], q["kind"], q["metric"] or "-", _fmt(q["value"]),
+            f"{_fmt(ci[0])} to {_fmt(ci[1])}" if ci else "-", str(q["n_items"]),
+            str(c.get("items", 0)), _fmt(c.get("mean_confidence")),
+        )  # fmt: skip
+    out.print(table)
+    g = report["gold"]
+    title = f"gold: {g['gold_items']} items, accuracy {_fmt(g['accuracy'])}"
+    gold_table = Table("annotator", "gold scored", "accuracy", "rolling", "flagged", title=title)
+    for a in g["annotators"]:
+        gold_table.add_row(
+            a["username"], str(a["scored"]), _fmt(a["accuracy"]), _fmt(a["rolling_accuracy"]),
+            "paused" if a["paused"] else "yes" if a["flagged"] else "",
+        )  # fmt: skip
+    out.print(gold_table)
 
 
 # --- jobs ----------------------------------------------------------------------------------------

@@ -50,6 +50,18 @@ EXPECTED = {
     ("guideline.publish", "reviewer"): (False, False),
     ("guideline.report", "reviewer"): (True, True),
     ("guideline.report", "annotator"): (False, False),
+    ("quality.read", "viewer"): (True, True),
+    ("quality.read", "reviewer"): (True, True),
+    ("quality.read", "annotator"): (False, False),
+    ("quality.manage", "lead"): (True, True),
+    ("quality.manage", "reviewer"): (False, False),
+    ("quality.manage", "viewer"): (False, False),
+    ("review.submit", "reviewer"): (True, True),
+    ("review.submit", "lead"): (True, True),
+    ("review.submit", "annotator"): (False, False),
+    ("review.submit", "viewer"): (False, False),
+    ("review.read", "viewer"): (True, True),
+    ("review.read", "annotator"): (False, True),
 }
 
 

@@ -25,7 +25,7 @@ class Page(Out, Generic[T]):
     next_cursor: str | None = None
 
 
-# --- auth and users ---------------------------------------------------------------------------
+# --- auth and users -------------------------------------------------------------------------------
 class LoginIn(In):
     username: str = Field(max_length=150)
     password: str = Field(max_length=1000)
@@ -67,7 +67,7 @@ class TokenCreated(TokenRead):
     token: str
 
 
-# --- projects -----------------------------------------------------------------------------------
+# --- projects -------------------------------------------------------------------------------------
 class ProjectCreate(In):
     name: str = Field(max_length=200)
     description: str = Field(default="", max_length=10_000)
@@ -263,7 +263,7 @@ class HistoryEntry(Out):
     item: ItemRead
 
 
-# --- imports, exports, jobs ----------------------------------------------------------------------
+# --- imports, exports, jobs -----------------------------------------------------------------------
 class RowErrorRead(Out):
     line: int
     source: str
@@ -314,3 +314,75 @@ class HealthRead(Out):
     status: str
     database: str
     version: str
+
+
+# --- quality: gold, review, rework ----------------------------------------------------------------
+class GoldIn(In):
+    answer: dict[str, Any]
+    feedback: str = Field(default="", max_length=5000)
+
+
+class GoldPromoteIn(In):
+    feedback: str = Field(default="", max_length=5000)
+
+
+class GoldRead(Out):
+    item_id: int
+    answer: dict[str, Any]
+    feedback: str
+    source: str
+    created_at: datetime
+    scored: int = 0
+    mean_score: float | None = None
+
+
+class ReviewIn(In):
+    annotation_id: int
+    verdict: Literal["accept", "fix", "reject"]
+    error_codes: list[str] = Field(default_factory=list, max_length=50)
+    comment: str = Field(default="", max_length=5000)
+    fixed_result: dict[str, Any] | None = None
+    idempotency_key: str | None = Field(default=None, min_length=1, max_length=100)
+
+
+class ReviewVerdictRead(Out):
+    id: int
+    item_id: int
+    annotation_id: int
+    annotator_id: int
+    reviewer_id: int
+    verdict: str
+    error_codes: list[str]
+    comment: str
+    fixed_annotation_id: int | None
+    created_at: datetime
+
+
+class ReviewResult(Out):
+    verdict: ReviewVerdictRead
+    fixed_annotation: AnnotationRead | None = None
+    item_stage: str
+
+
+class ReworkRead(Out):
+    id: int
+    item_id: int
+    annotation_id: int
+    notes: str
+    error_codes: list[str]
+    created_at: datetime
+    base_version: int | None = Field(default=None, description="send as base_version of the edit")
+
+
+class ReviewBatchRead(Out):
+    id: int
+    status: str
+    lot_size: int
+    aql: float | None
+    sample_size: int | None
+    accept: int | None
+    reject: int | None
+    failures: int | None
+    item_ids: dict[str, Any]
+    created_at: datetime
+    decided_at: datetime | None

@@ -332,3 +332,166 @@ class GuidelineAck(Base):
     )
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     acked_at: Mapped[datetime] = _created()
+
+
+# --- quality: consolidation, gold, review ---------------------------------------------------------
+class ConsolidatedResult(Base):
+    """The consolidated answer of one question on one item, recomputed by the consolidate job."""
+
+    __tablename__ = "consolidated_results"
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    question: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    result: Mapped[dict[str, Any]] = mapped_column()
+    confidence: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(40))
+    support: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    n_annotations: Mapped[int] = mapped_column(Integer, default=0)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    __table_args__ = (Index("ix_consolidated_project", "project_id", "question", "item_id"),)
+
+
+class GoldItem(Base):
+    """An item with a known answer; annotators get it mixed into their queue and are scored."""
+
+    __tablename__ = "gold_items"
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    answer: Mapped[dict[str, Any]] = mapped_column()
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(20), default="manual")  # manual | consolidated
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = _created()
+    __table_args__ = (Index("ix_gold_items_project", "project_id", "item_id"),)
+
+
+class GoldScore(Base):
+    """One gold submit scored against the gold answer; one row per annotation version scored."""
+
+    __tablename__ = "gold_scores"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    per_question: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = _created()
+    __table_args__ = (
+        UniqueConstraint("annotation_id", name="uq_gold_scores_annotation"),
+        Index("ix_gold_scores_user", "project_id", "user_id", "created_at"),
+    )
+
+
+class AnnotatorFlag(Base):
+    """An annotator whose rolling gold accuracy fell under the project's threshold."""
+
+    __tablename__ = "annotator_flags"
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    accuracy: Mapped[float] = mapped_column(Float)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    flagged_at: Mapped[datetime] = _created()
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cleared_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class ReviewBatch(Base):
+    """A lot of items judged by ANSI Z1.4 single sampling: its sample is reviewed, and the
+    number of defective sampled items accepts or rejects the whole lot."""
+
+    __tablename__ = "review_batches"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20), default="filling")
+    # filling | sampling (its sample is in review) | sampled (no aql) | accepted | rejected
+    lot_size: Mapped[int] = mapped_column(Integer)
+    aql: Mapped[float | None] = mapped_column(Float)  # None: a sampling pool, not an acceptance lot
+    sample_size: Mapped[int | None] = mapped_column(Integer)
+    accept: Mapped[int | None] = mapped_column(Integer)
+    reject: Mapped[int | None] = mapped_column(Integer)
+    failures: Mapped[int | None] = mapped_column(Integer)
+    # {"lot": [ids], "sample": [ids], "judged": [ids], "defective": [ids]}
+    item_ids: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = _created()
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (Index("ix_review_batches_project", "project_id", "status"),)
+
+
+class ReviewTask(Base):
+    """Why an item is in review and how many distinct reviewers must judge it."""
+
+    __tablename__ = "review_tasks"
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(40))  # all | random | stratified | risk | lot
+    reviews_needed: Mapped[int] = mapped_column(Integer, default=1)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_batches.id", ondelete="SET NULL")
+    )
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done
+    outcome: Mapped[str | None] = mapped_column(String(20))  # accepted | rework
+    created_at: Mapped[datetime] = _created()
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (Index("ix_review_tasks_project", "project_id", "status"),)
+
+
+class ReviewVerdict(Base):
+    """A reviewer's judgement of one annotation version; immutable like annotations."""
+
+    __tablename__ = "review_verdicts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    verdict: Mapped[str] = mapped_column(String(10))  # accept | fix | reject
+    error_codes: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    fixed_annotation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("annotations.id", ondelete="SET NULL")
+    )
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = _created()
+    __table_args__ = (
+        CheckConstraint("verdict IN ('accept', 'fix', 'reject')", name="ck_review_verdict"),
+        UniqueConstraint("reviewer_id", "idempotency_key", name="uq_review_idempotency"),
+        Index("ix_review_verdicts_project", "project_id", "created_at"),
+        Index("ix_review_verdicts_item", "item_id", "annotation_id"),
+        Index("ix_review_verdicts_annotator", "project_id", "annotator_id"),
+    )
+
+
+class ReworkTask(Base):
+    """A rejected annotation sent back to its annotator with the reviewer's notes."""
+
+    __tablename__ = "rework_tasks"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"))
+    verdict_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_verdicts.id", ondelete="SET NULL")
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+    error_codes: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | done
+    created_at: Mapped[datetime] = _created()
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (
+        Index("ix_rework_user", "project_id", "user_id", "status"),
+        Index("ix_rework_item", "item_id", "status"),
+    )

@@ -1,4 +1,4 @@
-"""Built-in job handlers: imports and exports above the size thresholds."""
+"""Built-in job handlers: imports and exports above the size thresholds, consolidation."""
 
 from __future__ import annotations
 
@@ -57,3 +57,13 @@ async def run_export_job(ctx: JobContext) -> dict[str, Any]:
         "format": "jsonl",
         "filename": f"{project.name}.jsonl",
     }
+
+
+@handler("consolidate")
+async def run_consolidate_job(ctx: JobContext) -> dict[str, Any]:
+    from truthline.services.consolidation import consolidate_project
+
+    async with ctx.db.read() as s:
+        project = await s.get(Project, ctx.job.payload["project_id"])
+    assert project is not None
+    return await consolidate_project(ctx.db, project, progress=ctx.progress)

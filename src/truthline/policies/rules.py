@@ -35,6 +35,11 @@ RULES: dict[str, dict[str, str]] = {
     "guideline.read": dict.fromkeys(_ALL, "any"),
     "guideline.publish": {"lead": "any"},
     "guideline.report": {"lead": "any", "reviewer": "any"},
+    "quality.read": dict.fromkeys(_STAFF, "any"),
+    "quality.manage": {"lead": "any"},
+    "review.submit": {"lead": "any", "reviewer": "any"},
+    # Annotators see the verdicts on their own work (their coaching list).
+    "review.read": {"lead": "any", "reviewer": "any", "viewer": "any", "annotator": "own"},
 }
 
 # Which stages each role may take work from.

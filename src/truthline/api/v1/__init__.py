@@ -5,7 +5,9 @@ from fastapi import APIRouter
 from truthline.api.v1 import (
     annotations,
     auth,
+    error_analysis,
     exports,
+    gold,
     guidelines,
     health,
     imports,
@@ -14,7 +16,9 @@ from truthline.api.v1 import (
     me,
     media,
     projects,
+    quality,
     queue,
+    review,
     users,
 )
 
@@ -33,5 +37,9 @@ for module in (
     jobs,
     media,
     guidelines,
+    quality,
+    gold,
+    review,
+    error_analysis,
 ):
     router.include_router(module.router)

@@ -1,0 +1,109 @@
+"""Review verdicts on annotations, my rework, and review lots."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from truthline.api.deps import CurrentPrincipal, Db
+from truthline.api.schemas import (
+    Page,
+    ReviewBatchRead,
+    ReviewIn,
+    ReviewResult,
+    ReviewVerdictRead,
+    ReworkRead,
+)
+from truthline.api.v1 import paging
+from truthline.api.v1.items import annotation_read
+from truthline.errors import NotFound
+from truthline.policies import project_access
+from truthline.services import annotations, review
+
+router = APIRouter(tags=["quality"])
+
+
+@router.post("/projects/{project}/items/{item_id}/review", response_model=ReviewResult)
+async def submit_review(
+    project: str,
+    item_id: int,
+    body: ReviewIn,
+    principal: CurrentPrincipal,
+    db: Db,
+    response: Response,
+) -> ReviewResult:
+    access = await project_access(db, principal.user, project, "review.submit")
+    out = await review.submit_review(
+        db,
+        access,
+        item_id,
+        annotation_id=body.annotation_id,
+        verdict=body.verdict,
+        error_codes=body.error_codes,
+        comment=body.comment,
+        fixed_result=body.fixed_result,
+        idempotency_key=body.idempotency_key,
+    )
+    response.status_code = 200 if out.replayed else 201
+    return ReviewResult(
+        verdict=ReviewVerdictRead.model_validate(out.verdict),
+        fixed_annotation=annotation_read(out.fixed) if out.fixed else None,
+        item_stage=out.item_stage,
+    )
+
+
+@router.get("/projects/{project}/items/{item_id}/reviews", response_model=list[ReviewVerdictRead])
+async def item_reviews(
+    project: str, item_id: int, principal: CurrentPrincipal, db: Db
+) -> list[ReviewVerdictRead]:
+    access = await project_access(db, principal.user, project)
+    if not await annotations.can_read_item(db, access, item_id):
+        raise NotFound(f"no item {item_id} in this project", code="item_not_found")
+    return [
+        ReviewVerdictRead.model_validate(v) for v in await review.item_reviews(db, access, item_id)
+    ]
+
+
+@router.get("/projects/{project}/rework", response_model=Page[ReworkRead])
+async def my_rework(
+    project: str,
+    principal: CurrentPrincipal,
+    db: Db,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[ReworkRead]:
+    access = await project_access(db, principal.user, project, "queue.work")
+    rows = await review.my_rework(
+        db, access, after_id=paging.decode(cursor), limit=paging.check_limit(limit)
+    )
+    items = []
+    for task, base in rows:
+        read = ReworkRead.model_validate(task)
+        read.base_version = base
+        items.append(read)
+    return Page(
+        items=items, next_cursor=paging.encode(rows[-1][0].id) if len(rows) == limit else None
+    )
+
+
+@router.get("/projects/{project}/review/batches", response_model=Page[ReviewBatchRead])
+async def list_batches(
+    project: str,
+    principal: CurrentPrincipal,
+    db: Db,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[ReviewBatchRead]:
+    access = await project_access(db, principal.user, project, "quality.read")
+    rows = await review.list_batches(
+        db, access.project, after_id=paging.decode(cursor), limit=paging.check_limit(limit)
+    )
+    return Page(
+        items=[ReviewBatchRead.model_validate(b) for b in rows],
+        next_cursor=paging.encode(rows[-1].id) if len(rows) == limit else None,
+    )
+
+
+@router.post("/projects/{project}/review/batches/close", response_model=ReviewBatchRead)
+async def close_batch(project: str, principal: CurrentPrincipal, db: Db) -> ReviewBatchRead:
+    access = await project_access(db, principal.user, project, "quality.manage")
+    return ReviewBatchRead.model_validate(await review.close_filling_batch(db, access))

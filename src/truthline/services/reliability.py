@@ -1,0 +1,174 @@
+"""Per-annotator reliability: agreement with the consolidated results, gold accuracy, and the
+Dawid-Skene confusion matrix of single-choice questions; and reviewer agreement on the share
+of annotations judged by two reviewers."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from truthline.db.models import ConsolidatedResult, Project, ReviewVerdict, User
+from truthline.db.session import Database
+from truthline.quality import QualityInputError, dawid_skene
+from truthline.quality.agreement import (
+    krippendorff_alpha,
+    krippendorff_alpha_ci,
+    percent_agreement,
+    score_against,
+)
+from truthline.quality.consolidation import encode_annotations
+from truthline.quality.consolidation.choice import class_names
+from truthline.quality.reliability import summarize
+from truthline.services.gold import gold_summary
+from truthline.services.quality_data import Question, answers, pages, questions_of
+from truthline.services.quality_settings import quality_of
+
+
+def _num(x: float | None) -> float | None:
+    return float(x) if x is not None and math.isfinite(x) else None
+
+
+async def annotator_reliability(db: Database, project: Project) -> dict[str, Any]:
+    async with db.read() as s:
+        questions = await questions_of(s, project)
+        names = dict((await s.execute(select(User.id, User.username))).all())
+    pass_mark = quality_of(project).gold.pass_threshold
+    scores: dict[str, list[tuple[int, float]]] = {q.name: [] for q in questions}
+    coded: dict[str, list[tuple[int, int, dict[str, Any]]]] = {
+        q.name: [] for q in questions if q.single_choice
+    }
+    counts: dict[int, int] = defaultdict(int)
+    async for items, latest in pages(db, project.id):
+        ref = await _consolidated(db, [i.id for i in items])
+        for i in items:
+            for u in latest[i.id]:
+                counts[u] += 1
+            for q in questions:
+                given = answers(latest[i.id], q.name)
+                if q.name in coded:
+                    coded[q.name] += [(i.id, u, r) for u, r in given.items()]
+                reference = ref.get((i.id, q.name))
+                if reference is None or len(given) < 2:
+                    continue
+                for u, r in given.items():
+                    scores[q.name].append((u, _score(q, r, reference)))
+    confusion = {
+        name: _confusion(q, coded[name]) for name in coded for q in questions if q.name == name
+    }
+    gold = {a["user_id"]: a for a in (await gold_summary(db, project))["annotators"]}
+    people = sorted(set(counts) | set(gold), key=lambda u: names.get(u, ""))
+    per_q = {name: summarize(vals, pass_mark) for name, vals in scores.items()}
+    return {
+        "annotators": [
+            {
+                "user_id": u,
+                "username": names.get(u),
+                "items": counts.get(u, 0),
+                "consensus": {
+                    name: _score_dict(per_q[name].get(u)) for name in per_q if u in per_q[name]
+                },
+                "gold": gold.get(u),
+                "confusion": {
+                    name: c["annotators"][u]
+                    for name, c in confusion.items()
+                    if c and u in c["annotators"]
+                },
+            }
+            for u in people
+        ],
+        "labels": {name: c["labels"] for name, c in confusion.items() if c},
+    }
+
+
+def _score(q: Question, result: dict[str, Any], reference: dict[str, Any]) -> float:
+    try:
+        return float(score_against(q.kind, result, reference, q.config))
+    except QualityInputError:
+        return 0.0
+
+
+def _score_dict(score: Any) -> dict[str, Any] | None:
+    if score is None:
+        return None
+    return {
+        "n": score.n,
+        "mean": _num(score.mean),
+        "correct": score.correct,
+        "accuracy": _num(score.accuracy),
+        "ci": [score.low, score.high],
+    }
+
+
+async def _consolidated(db: Database, item_ids: list[int]) -> dict[tuple[int, str], dict]:
+    async with db.read() as s:
+        rows = await s.execute(
+            select(
+                ConsolidatedResult.item_id, ConsolidatedResult.question, ConsolidatedResult.result
+            ).where(ConsolidatedResult.item_id.in_(item_ids))
+        )
+        return {(i, q): r for i, q, r in rows}
+
+
+def _confusion(q: Question, rows: list[tuple[int, int, dict[str, Any]]]) -> dict[str, Any] | None:
+    """Dawid-Skene confusion per annotator: rows are the estimated true class, columns the
+    label given; each row sums to 1."""
+    flat = [(i, u, (r.get("labels") or [None])[0]) for i, u, r in rows]
+    flat = [(i, u, lab) for i, u, lab in flat if lab is not None]
+    if not flat:
+        return None
+    enc = encode_annotations(flat, class_names(q.config))
+    fit = dawid_skene(
+        enc.items, enc.annotators, enc.labels,
+        n_items=len(enc.item_ids), n_annotators=len(enc.annotator_ids), n_classes=len(enc.classes),
+    )  # fmt: skip
+    return {
+        "labels": [str(c) for c in enc.classes],
+        "annotators": {
+            int(a): np.round(fit.confusion[n], 4).tolist()  # type: ignore[call-overload]
+            for n, a in enumerate(enc.annotator_ids)
+        },
+    }
+
+
+async def reviewer_agreement(
+    db: Database, project: Project, *, n_boot: int = 1000
+) -> dict[str, Any]:
+    """Agreement between reviewers on annotations two or more of them judged: percent
+    agreement and nominal alpha on the verdict, and alpha on accept vs not."""
+    async with db.read() as s:
+        rows = (
+            await s.execute(
+                select(
+                    ReviewVerdict.annotation_id, ReviewVerdict.reviewer_id, ReviewVerdict.verdict
+                ).where(ReviewVerdict.project_id == project.id)
+            )
+        ).all()
+    per: dict[int, dict[int, str]] = defaultdict(dict)
+    for annotation, reviewer, verdict in rows:
+        per[annotation][reviewer] = verdict
+    shared = [v for v in per.values() if len(v) >= 2]
+    out: dict[str, Any] = {
+        "annotations_reviewed": len(per),
+        "reviewed_twice": len(shared),
+        "percent_agreement": None,
+        "alpha": None,
+        "alpha_ci": None,
+        "accept_alpha": None,
+    }
+    if not shared:
+        return out
+    verdicts = ("accept", "fix", "reject")
+    counts = np.array([[list(v.values()).count(x) for x in verdicts] for v in shared])
+    out["percent_agreement"] = _num(percent_agreement(counts=counts))
+    try:
+        est = krippendorff_alpha_ci(counts=counts, values=list(verdicts), n_boot=n_boot)
+        out["alpha"], out["alpha_ci"] = _num(est.value), [_num(est.low), _num(est.high)]
+        binary = np.stack([counts[:, 0], counts[:, 1] + counts[:, 2]], axis=1)
+        out["accept_alpha"] = _num(krippendorff_alpha(counts=binary, values=[0, 1]))
+    except QualityInputError:
+        pass
+    return out

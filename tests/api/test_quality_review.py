@@ -1,0 +1,259 @@
+"""Review: verdicts, fixes, rework, sampling at the end of annotation, Z1.4 lots, and
+reviewer agreement on the share reviewed twice."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+from tests.factories import add_items, client_for, make_project, make_user
+from tests.quality_support import annotate_next, item_ids, label, run_hooks, stage_of, submit
+
+from truthline.db.session import Database
+from truthline.policies import project_access
+from truthline.quality.sampling import sampling_plan
+from truthline.services import quality_settings
+from truthline.services.review_sampling import unit_hash
+
+TAXONOMY = [
+    {"code": "wrong_label", "title": "Wrong label", "section": "2.1"},
+    {"code": "sloppy", "title": "Sloppy", "section": "3"},
+]
+
+
+async def _setup(
+    db: Database, review: dict, n_items: int = 2, reviewers: int = 1
+) -> tuple[Any, Any, Any, list]:
+    lead, ann = await make_user(db), await make_user(db)
+    revs = [await make_user(db) for _ in range(reviewers)]
+    members = {ann: "annotator", **dict.fromkeys(revs, "reviewer")}
+    project = await make_project(db, lead, members=members)
+    await add_items(db, project, [{"id": f"i{n}", "text": f"t{n}"} for n in range(n_items)])
+    access = await project_access(db, lead, project.id, "quality.manage")
+    await quality_settings.set_quality(db, access, {"review": review, "error_taxonomy": TAXONOMY})
+    return project, lead, ann, revs
+
+
+async def _annotation_of(c: httpx.AsyncClient, project: Any, item_id: int) -> dict:
+    r = await c.get(f"/api/v1/projects/{project.id}/items/{item_id}/annotations")
+    assert r.status_code == 200, r.text
+    return r.json()[-1]
+
+
+async def _review(
+    c: httpx.AsyncClient, project: Any, item_id: int, annotation_id: int, verdict: str, **kw: Any
+) -> httpx.Response:
+    body = {"annotation_id": annotation_id, "verdict": verdict, **kw}
+    return await c.post(f"/api/v1/projects/{project.id}/items/{item_id}/review", json=body)
+
+
+async def test_accept_ends_review_and_retry_is_idempotent(db: Database, app: Any) -> None:
+    project, _, ann, (rev,) = await _setup(db, {"mode": "all"})
+    async with await client_for(app, db, ann) as a:
+        item_id, _, stage = await annotate_next(db, a, project, lambda i: label("pos"))
+    assert stage == "review"
+    async with await client_for(app, db, rev) as c:
+        task = (
+            await c.post(f"/api/v1/projects/{project.id}/queue/next", json={"stage": "review"})
+        ).json()
+        assert task["status"] == "assigned" and task["item"]["id"] == item_id
+        target = await _annotation_of(c, project, item_id)
+        key = str(uuid.uuid4())
+        r = await _review(c, project, item_id, target["id"], "accept", idempotency_key=key)
+        assert r.status_code == 201, r.text
+        body = r.json()
+        assert body["item_stage"] == "done" and body["fixed_annotation"] is None
+        assert body["verdict"]["verdict"] == "accept" and body["verdict"]["annotator_id"] == ann.id
+        again = await _review(c, project, item_id, target["id"], "accept", idempotency_key=key)
+        assert again.status_code == 200 and again.json()["verdict"]["id"] == body["verdict"]["id"]
+        dup = await _review(c, project, item_id, target["id"], "accept")
+        assert dup.status_code == 409 and dup.json()["error"]["code"] == "already_reviewed"
+        # the review lease was closed by the verdict
+        nxt = (
+            await c.post(f"/api/v1/projects/{project.id}/queue/next", json={"stage": "review"})
+        ).json()
+        assert nxt["status"] == "empty"
+    assert await stage_of(db, item_id) == "done"
+
+
+async def test_codes_are_checked_against_the_taxonomy(db: Database, app: Any) -> None:
+    project, _, ann, (rev,) = await _setup(db, {"mode": "all"})
+    async with await client_for(app, db, ann) as a:
+        item_id, _, _ = await annotate_next(db, a, project, lambda i: label("pos"))
+    async with await client_for(app, db, rev) as c:
+        target = await _annotation_of(c, project, item_id)
+        r = await _review(c, project, item_id, target["id"], "reject", error_codes=["nope"])
+        assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_error_code"
+        assert r.json()["error"]["details"]["field"] == "error_codes[0]"
+        r = await _review(c, project, item_id, target["id"], "reject")
+        assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "error_codes"
+        r = await _review(c, project, item_id, target["id"], "fix", error_codes=["sloppy"])
+        assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "fixed_result"
+    async with await client_for(app, db, ann) as a:
+        r = await _review(a, project, item_id, target["id"], "accept")
+        assert r.status_code == 403
+
+
+async def test_reject_sends_to_rework_and_back_to_review(db: Database, app: Any) -> None:
+    project, _, ann, (rev,) = await _setup(db, {"mode": "all"})
+    async with await client_for(app, db, ann) as a:
+        item_id, _, _ = await annotate_next(db, a, project, lambda i: label("pos"))
+    async with await client_for(app, db, rev) as c:
+        target = await _annotation_of(c, project, item_id)
+        r = await _review(
+            c, project, item_id, target["id"], "reject",
+            error_codes=["wrong_label", "wrong_label"], comment="It is negative: read the end.",
+        )  # fmt: skip
+        assert r.status_code == 201, r.text
+        assert r.json()["item_stage"] == "rework"
+        assert r.json()["verdict"]["error_codes"] == ["wrong_label"]
+    async with await client_for(app, db, ann) as a:
+        page = (await a.get(f"/api/v1/projects/{project.id}/rework")).json()
+        (task,) = page["items"]
+        assert task["item_id"] == item_id and task["notes"] == "It is negative: read the end."
+        assert task["error_codes"] == ["wrong_label"] and task["base_version"] == 1
+        mine = (await a.get(f"/api/v1/projects/{project.id}/items/{item_id}/reviews")).json()
+        assert [v["verdict"] for v in mine] == ["reject"]
+        r = await submit(a, project, item_id, label("neg"), base_version=1)
+        assert r.status_code == 201, r.text
+        extra, stage = await run_hooks(db, project.id, r.json()["id"])
+        assert extra == {"rework_done": True} and stage == "review"
+        assert (await a.get(f"/api/v1/projects/{project.id}/rework")).json()["items"] == []
+    async with await client_for(app, db, rev) as c:
+        stale = await _review(c, project, item_id, target["id"], "accept")
+        assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_annotation"
+        fresh = await _annotation_of(c, project, item_id)
+        r = await _review(c, project, item_id, fresh["id"], "accept")
+        assert r.status_code == 201 and r.json()["item_stage"] == "done"
+
+
+async def test_fix_stores_the_reviewers_version(db: Database, app: Any) -> None:
+    project, _, ann, (rev,) = await _setup(db, {"mode": "all"})
+    async with await client_for(app, db, ann) as a:
+        item_id, _, _ = await annotate_next(db, a, project, lambda i: label("pos"))
+    async with await client_for(app, db, rev) as c:
+        target = await _annotation_of(c, project, item_id)
+        bad = await _review(
+            c, project, item_id, target["id"], "fix",
+            error_codes=["wrong_label"], fixed_result={"sentiment": {"labels": ["nope"]}},
+        )  # fmt: skip
+        assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_annotation"
+        r = await _review(
+            c, project, item_id, target["id"], "fix",
+            error_codes=["wrong_label"], fixed_result=label("neg"),
+        )  # fmt: skip
+        assert r.status_code == 201, r.text
+        fixed = r.json()["fixed_annotation"]
+        assert fixed["user_id"] == rev.id and fixed["stage"] == "review"
+        assert fixed["result"] == label("neg") and fixed["version"] == 1
+        assert fixed["meta"] == {"fixes_annotation_id": target["id"]}
+        assert r.json()["verdict"]["fixed_annotation_id"] == fixed["id"]
+        assert r.json()["item_stage"] == "done"
+        # the annotator's version is untouched
+        assert (await _annotation_of(c, project, item_id))["id"] in (target["id"], fixed["id"])
+
+
+async def test_nobody_reviews_their_own_work(db: Database, app: Any) -> None:
+    project, lead, _, _ = await _setup(db, {"mode": "all"})
+    access = await project_access(db, lead, project.id, "members.manage")
+    del access
+    async with await client_for(app, db, lead) as c:
+        item_id, _, _ = await annotate_next(db, c, project, lambda i: label("pos"))
+        target = await _annotation_of(c, project, item_id)
+        r = await _review(c, project, item_id, target["id"], "accept")
+        assert r.status_code == 403 and r.json()["error"]["code"] == "review_own_work"
+
+
+async def test_random_sampling_is_decided_by_the_item(db: Database, app: Any) -> None:
+    project, _, ann, _ = await _setup(db, {"mode": "random", "rate": 0.5}, n_items=12)
+    stages = {}
+    async with await client_for(app, db, ann) as a:
+        for _ in range(12):
+            item_id, _, stage = await annotate_next(db, a, project, lambda i: label("pos"))
+            stages[item_id] = stage
+    expected = {i: "review" if unit_hash(project.id, i, "review") < 0.5 else "done" for i in stages}
+    assert stages == expected
+    assert "review" in stages.values() and "done" in stages.values()
+
+
+async def _fill_lot(db: Database, app: Any, project: Any, ann: Any, n: int) -> list[str]:
+    stages = []
+    async with await client_for(app, db, ann) as a:
+        for _ in range(n):
+            stages.append((await annotate_next(db, a, project, lambda i: label("pos")))[2])
+    return stages
+
+
+async def test_rejected_lot_sends_held_items_to_rework(db: Database, app: Any) -> None:
+    plan = sampling_plan(13, 2.5)  # code letter C: sample 5, Ac 0
+    project, lead, ann, (rev,) = await _setup(
+        db, {"mode": "random", "aql": 2.5, "lot_size": 13}, n_items=13
+    )
+    stages = await _fill_lot(db, app, project, ann, 13)
+    assert stages[:12] == ["held"] * 12
+    async with await client_for(app, db, lead) as c:
+        (batch,) = (await c.get(f"/api/v1/projects/{project.id}/review/batches")).json()["items"]
+    assert batch["status"] == "sampling" and batch["sample_size"] == plan.sample_size
+    assert (batch["accept"], batch["reject"]) == (plan.accept, plan.reject)
+    sample = batch["item_ids"]["sample"]
+    async with await client_for(app, db, rev) as c:
+        for n, item_id in enumerate(sample):
+            target = await _annotation_of(c, project, item_id)
+            verdict = "reject" if n == 0 else "accept"
+            codes = ["sloppy"] if n == 0 else []
+            r = await _review(c, project, item_id, target["id"], verdict, error_codes=codes)
+            assert r.status_code == 201, r.text
+    async with await client_for(app, db, lead) as c:
+        (batch,) = (await c.get(f"/api/v1/projects/{project.id}/review/batches")).json()["items"]
+    assert batch["status"] == "rejected" and batch["failures"] == 1
+    ids = await item_ids(db, project.id)
+    held = [i for i in ids.values() if i not in sample]
+    assert {await stage_of(db, i) for i in held} == {"rework"}
+    async with await client_for(app, db, ann) as a:
+        rework = (await a.get(f"/api/v1/projects/{project.id}/rework?limit=500")).json()["items"]
+    assert {t["item_id"] for t in rework} == {*held, sample[0]}
+
+
+async def test_accepted_lot_and_early_close(db: Database, app: Any) -> None:
+    project, lead, ann, (rev,) = await _setup(
+        db, {"mode": "stratified", "rate": 0.5, "aql": 10.0, "lot_size": 50}, n_items=6
+    )
+    assert set(await _fill_lot(db, app, project, ann, 6)) == {"held"}
+    async with await client_for(app, db, lead) as c:
+        r = await c.post(f"/api/v1/projects/{project.id}/review/batches/close")
+        assert r.status_code == 200, r.text
+        batch = r.json()
+        again = await c.post(f"/api/v1/projects/{project.id}/review/batches/close")
+        assert again.status_code == 409 and again.json()["error"]["code"] == "no_open_batch"
+    plan = sampling_plan(6, 10.0)
+    assert batch["sample_size"] == plan.sample_size
+    async with await client_for(app, db, rev) as c:
+        for item_id in batch["item_ids"]["sample"]:
+            target = await _annotation_of(c, project, item_id)
+            assert (await _review(c, project, item_id, target["id"], "accept")).status_code == 201
+    ids = await item_ids(db, project.id)
+    assert {await stage_of(db, i) for i in ids.values()} == {"done"}
+
+
+async def test_double_review_and_reviewer_agreement(db: Database, app: Any) -> None:
+    project, lead, ann, revs = await _setup(
+        db, {"mode": "all", "double_rate": 1.0}, n_items=2, reviewers=2
+    )
+    async with await client_for(app, db, ann) as a:
+        items = [(await annotate_next(db, a, project, lambda i: label("pos")))[0] for _ in range(2)]
+    for n, rev in enumerate(revs):
+        async with await client_for(app, db, rev) as c:
+            for k, item_id in enumerate(items):
+                target = await _annotation_of(c, project, item_id)
+                verdict = "reject" if (n == 1 and k == 1) else "accept"
+                codes = ["sloppy"] if verdict == "reject" else []
+                r = await _review(c, project, item_id, target["id"], verdict, error_codes=codes)
+                assert r.status_code == 201
+                assert r.json()["item_stage"] == (
+                    "review" if n == 0 else ("rework" if k else "done")
+                )
+    async with await client_for(app, db, lead) as c:
+        body = (await c.get(f"/api/v1/projects/{project.id}/quality/reviewers")).json()
+    assert body["annotations_reviewed"] == 2 and body["reviewed_twice"] == 2
+    assert body["percent_agreement"] == 0.5
