@@ -95,6 +95,11 @@ async def test_ack_gate_blocks_until_confirmed(db: Database, app: Any) -> None:
     }
     assert sorted(acked.values()) == [False, True]
     assert (await a1.get(f"{base}/versions/2/acks")).status_code == 403
+    # Confirming a newer version covers the older ones in their reports too.
+    await lead.post(f"{base}/versions", json={"body": V2 + "\nmore", "requires_ack": True})
+    await a2.post(f"{base}/ack", json={"version": 3})
+    report = (await lead.get(f"{base}/versions/2/acks")).json()
+    assert all(e["acked_at"] for e in report if e["role"] == "annotator")
 
 
 async def test_minor_version_does_not_block(db: Database, app: Any) -> None:

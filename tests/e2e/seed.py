@@ -19,11 +19,32 @@ from truthline.db import migrate
 from truthline.db.session import Database
 from truthline.media.storage import storage_from_url
 from truthline.policies import project_access
-from truthline.services import auth, imports, projects
+from truthline.services import auth, guidelines, imports, projects
 from truthline.settings import Settings
 
 PASSWORD = sys.argv[1] if len(sys.argv) > 1 else "e2e-password-123"
 XSS_TEXT = "<img src=x onerror=alert(1)><b>bold</b>"
+# The guideline of the "Guide" project: version 1, confirmed by its annotator at seed time.
+GUIDELINE_V1 = """# Sentiment guideline
+
+## 1 Scope
+
+Label the feeling of the writer, not of the people they write about.
+
+## 2 Labels
+
+### 2.1 Positive
+
+Praise, thanks, satisfaction.
+
+### 2.2 Negative
+
+Complaints, disappointment, anger.
+
+### 2.3 Neutral
+
+Facts without a feeling.
+"""
 NER_TEXT = "Ada Lovelace met Charles Babbage in London"
 IMAGE_SIZE = (400, 300)
 
@@ -124,8 +145,17 @@ PROJECTS: dict[str, dict[str, Any]] = {
         "rows": [{"id": "x1", "text": XSS_TEXT}],
         "annotators": ["ann6"],
     },
+    "Guide": {
+        "schema": {"fields": TEXT_FIELD, "questions": [{**SENTIMENT, "guideline_section": "2"}]},
+        "rows": [
+            {"id": "g1", "text": "Thanks, the repair was quick."},
+            {"id": "g2", "text": "The parcel arrived on Monday."},
+        ],
+        "annotators": ["ann7"],
+        "guideline": GUIDELINE_V1,
+    },
 }
-PEOPLE = ["lead", "ann1", "ann2", "ann3", "ann4", "ann5", "ann6"]
+PEOPLE = ["lead", "ann1", "ann2", "ann3", "ann4", "ann5", "ann6", "ann7"]
 
 
 def _image_zip(folder: Path, names: list[str]) -> Path:
@@ -179,6 +209,18 @@ async def main() -> None:
                 imp = await imports.create_import(db, project, admin.id, source.name, "items")
                 counts = await imports.run_import(db, storage, imp.id, source)
                 assert counts.rejected == 0, counts.errors
+                if "guideline" in spec:
+                    lead = await project_access(db, admin, project.id, "guideline.publish")
+                    first = await guidelines.publish(
+                        db,
+                        lead,
+                        body=spec["guideline"],
+                        change_summary="First version",
+                        requires_ack=True,
+                    )
+                    for who in spec["annotators"]:
+                        mine = await project_access(db, users[who], project.id, "guideline.read")
+                        await guidelines.acknowledge(db, mine, first.version)
                 out["projects"][name] = project.id
     finally:
         await db.dispose()

@@ -173,16 +173,21 @@ async def acknowledge(db: Database, access: ProjectAccess, version: int) -> Guid
 async def ack_report(
     db: Database, project_id: int, version: int
 ) -> list[tuple[User, str, datetime | None]]:
-    """Every member with their role and when they confirmed this version (None: not yet)."""
-    row = await get_version(db, project_id, version)
+    """Every member with their role and when they confirmed this version or a newer one
+    (confirming a newer version covers the older ones); None: not yet."""
+    await get_version(db, project_id, version)
     async with db.read() as s:
+        covering = (
+            select(GuidelineAck.user_id, func.min(GuidelineAck.acked_at).label("acked_at"))
+            .join(GuidelineVersion, GuidelineVersion.id == GuidelineAck.guideline_version_id)
+            .where(GuidelineVersion.project_id == project_id, GuidelineVersion.version >= version)
+            .group_by(GuidelineAck.user_id)
+            .subquery()
+        )
         rows = await s.execute(
-            select(User, Membership.role, GuidelineAck.acked_at)
+            select(User, Membership.role, covering.c.acked_at)
             .join(Membership, Membership.user_id == User.id)
-            .outerjoin(
-                GuidelineAck,
-                (GuidelineAck.user_id == User.id) & (GuidelineAck.guideline_version_id == row.id),
-            )
+            .outerjoin(covering, covering.c.user_id == User.id)
             .where(Membership.project_id == project_id)
             .order_by(User.username)
         )

@@ -1,8 +1,15 @@
 // One function per REST endpoint the app uses; the only place that knows URLs.
 import { api } from './client';
 import type {
+  AckEntry,
+  AffectedItem,
   Annotation,
   Draft,
+  GuidelineAck,
+  GuidelineDiff,
+  GuidelinePublish,
+  GuidelineState,
+  GuidelineVersion,
   HistoryEntry,
   Id,
   ImportRecord,
@@ -99,6 +106,20 @@ export const queue = {
     api.post<{ expires_at: string }>(`/leases/${leaseId}/heartbeat`, { active_ms: Math.round(activeMs), hidden }),
   skip: (leaseId: Id, reason: string) => api.post<unknown>(`/leases/${leaseId}/skip`, { reason }),
   release: (leaseId: Id) => api.post<unknown>(`/leases/${leaseId}/release`),
+};
+
+export const guideline = {
+  /** The current version and what I still have to confirm. */
+  state: (pid: Id) => api.get<GuidelineState>(`/projects/${pid}/guideline`),
+  versions: (pid: Id) => api.get<GuidelineVersion[]>(`/projects/${pid}/guideline/versions`),
+  version: (pid: Id, version: number) => api.get<GuidelineVersion>(`/projects/${pid}/guideline/versions/${version}`),
+  publish: (pid: Id, body: GuidelinePublish) => api.post<GuidelineVersion>(`/projects/${pid}/guideline/versions`, body),
+  /** Unified diff lines from `from` (null: from nothing) to `to`. */
+  diff: (pid: Id, from: number | null, to: number) => api.get<GuidelineDiff>(`/projects/${pid}/guideline/diff`, { query: { from, to } }),
+  ack: (pid: Id, version: number) => api.post<GuidelineAck>(`/projects/${pid}/guideline/ack`, { version }),
+  acks: (pid: Id, version: number) => api.get<AckEntry[]>(`/projects/${pid}/guideline/versions/${version}/acks`),
+  affected: (pid: Id, version: number, label?: string) =>
+    api.get<AffectedItem[]>(`/projects/${pid}/guideline/versions/${version}/affected`, { query: { label } }),
 };
 
 export const imports = {

@@ -99,3 +99,14 @@ export type ImportRecord = Omit<Api.ImportRead, 'kind' | 'status'> & {
   status: 'pending' | 'running' | 'done' | 'failed';
 };
 export type Job = Api.JobRead;
+
+// ---- guidelines ----------------------------------------------------------------------------
+
+export type GuidelineVersion = Api.GuidelineRead;
+export type GuidelineState = Api.GuidelineState;
+export type PendingAck = Api.PendingAckRead;
+export type GuidelinePublish = Api.GuidelinePublish;
+export type GuidelineDiff = Api.DiffRead;
+export type GuidelineAck = Api.AckRead;
+export type AckEntry = Omit<Api.AckEntry, 'role'> & { role: Role };
+export type AffectedItem = Omit<Api.AffectedItem, 'item'> & { item: Item };

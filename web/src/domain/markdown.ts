@@ -12,7 +12,7 @@ export type Inline =
   | { type: 'br' };
 
 export type Block =
-  | { type: 'heading'; level: number; children: Inline[] }
+  | { type: 'heading'; level: number; children: Inline[]; /** The heading as written, e.g. to find its section number. */ source: string }
   | { type: 'paragraph'; children: Inline[] }
   | { type: 'list'; ordered: boolean; start: number; items: Inline[][] }
   | { type: 'code'; lang: string; text: string }
@@ -59,7 +59,7 @@ export function parseMarkdown(source: string): Block[] {
     }
     const heading = HEADING.exec(line);
     if (heading) {
-      blocks.push({ type: 'heading', level: heading[1]!.length, children: parseInline(heading[2]!) });
+      blocks.push({ type: 'heading', level: heading[1]!.length, children: parseInline(heading[2]!), source: heading[2]! });
       i++;
       continue;
     }

@@ -34,3 +34,24 @@ describe('RenderMarkdown', () => {
     expect(el.textContent).toContain('<img src=x');
   });
 });
+
+describe('RenderMarkdown section anchors', () => {
+  function renderWith(source: string, anchors: boolean): HTMLDivElement {
+    container = document.createElement('div');
+    document.body.appendChild(container);
+    act(() => createRoot(container).render(<RenderMarkdown source={source} anchors={anchors} />));
+    return container;
+  }
+
+  it('gives numbered headings an id once per number', () => {
+    const el = renderWith('# Guide\n\n## 3.2 Occluded objects\n\n### §4 Tracks\n\n## 3.2 Duplicate', true);
+    expect(el.querySelector('#guideline-3-2')?.textContent).toBe('3.2 Occluded objects');
+    expect(el.querySelector('#guideline-4')?.getAttribute('data-section')).toBe('4');
+    expect(el.querySelectorAll('[data-section]')).toHaveLength(2);
+    expect(el.querySelector('h3')?.id).toBe('');
+  });
+
+  it('adds no ids unless asked', () => {
+    expect(renderWith('## 1 Scope', false).querySelector('[id]')).toBeNull();
+  });
+});

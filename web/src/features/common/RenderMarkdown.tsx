@@ -1,5 +1,6 @@
 // Renders the safe Markdown tree as React elements: no HTML string is ever produced.
 import { useMemo, type ReactNode } from 'react';
+import { sectionAnchor, sectionOf } from '../../domain/guideline';
 import { parseMarkdown, type Block, type Inline } from '../../domain/markdown';
 
 function inline(nodes: Inline[], prefix: string): ReactNode[] {
@@ -28,10 +29,21 @@ function inline(nodes: Inline[], prefix: string): ReactNode[] {
   });
 }
 
-function block(b: Block, key: string): ReactNode {
+function block(b: Block, key: string, anchors: Set<string> | null): ReactNode {
   switch (b.type) {
     case 'heading': {
       const Tag = `h${Math.min(6, b.level + 2)}` as 'h3';
+      // A numbered heading ("## 3.2 Occluded objects") gets an id a question's section link
+      // scrolls to (the first heading of a number only, so ids stay unique).
+      const section = anchors ? sectionOf(b.source) : null;
+      if (section && !anchors!.has(section.number)) {
+        anchors!.add(section.number);
+        return (
+          <Tag key={key} id={sectionAnchor(section.number)} data-section={section.number} tabIndex={-1}>
+            {inline(b.children, key)}
+          </Tag>
+        );
+      }
       return <Tag key={key}>{inline(b.children, key)}</Tag>;
     }
     case 'paragraph':
@@ -45,7 +57,7 @@ function block(b: Block, key: string): ReactNode {
     case 'hr':
       return <hr key={key} />;
     case 'quote':
-      return <blockquote key={key}>{b.children.map((c, i) => block(c, `${key}.${i}`))}</blockquote>;
+      return <blockquote key={key}>{b.children.map((c, i) => block(c, `${key}.${i}`, anchors))}</blockquote>;
     case 'list': {
       const items = b.items.map((it, i) => <li key={i}>{inline(it, `${key}.${i}`)}</li>);
       return b.ordered ? (
@@ -59,7 +71,9 @@ function block(b: Block, key: string): ReactNode {
   }
 }
 
-export function RenderMarkdown({ source, className }: { source: string; className?: string }) {
+/** `anchors`: give numbered section headings an id (one rendering per page should ask for it). */
+export function RenderMarkdown({ source, className, anchors = false }: { source: string; className?: string; anchors?: boolean }) {
   const blocks = useMemo(() => parseMarkdown(source), [source]);
-  return <div className={`markdown ${className ?? ''}`}>{blocks.map((b, i) => block(b, String(i)))}</div>;
+  const seen = anchors ? new Set<string>() : null;
+  return <div className={`markdown ${className ?? ''}`}>{blocks.map((b, i) => block(b, String(i), seen))}</div>;
 }

@@ -1,4 +1,4 @@
-// Lead console for one project: tabs for queue state, import, members, items, schema, export.
+// Lead console for one project: tabs for queue state, import, members, items, schema, guideline, export.
 import type { Id } from '../../api/types';
 import { projects } from '../../api/endpoints';
 import { setQuery, useLocation } from '../../app/router';
@@ -9,6 +9,7 @@ import { BrowseItems } from './BrowseItems';
 import { ChangeSchema } from './ChangeSchema';
 import { ExportData } from './ExportData';
 import { ImportData } from './ImportData';
+import { ManageGuideline } from './ManageGuideline';
 import { ManageMembers } from './ManageMembers';
 import { ShowQueueState } from './ShowQueueState';
 
@@ -18,6 +19,7 @@ const TABS = [
   ['members', 'Members'],
   ['items', 'Items'],
   ['schema', 'Schema'],
+  ['guideline', 'Guideline'],
   ['export', 'Export'],
 ] as const;
 
@@ -39,7 +41,7 @@ export function ManageProject({ projectId }: { projectId: Id }) {
       </header>
       <nav className="tabs" role="tablist">
         {TABS.map(([id, label]) => (
-          <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'on' : ''} data-testid={`tab-${id}`} onClick={() => setQuery({ tab: id, item: undefined })}>
+          <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'on' : ''} data-testid={`tab-${id}`} onClick={() => setQuery({ tab: id, item: undefined, version: undefined, affected_label: undefined })}>
             {label}
           </button>
         ))}
@@ -52,6 +54,7 @@ export function ManageProject({ projectId }: { projectId: Id }) {
           {tab === 'members' && <ManageMembers project={project} />}
           {tab === 'items' && <BrowseItems project={project} />}
           {tab === 'schema' && <ChangeSchema project={project} onSaved={reload} />}
+          {tab === 'guideline' && <ManageGuideline project={project} />}
           {tab === 'export' && <ExportData project={project} />}
         </div>
       )}

@@ -1,13 +1,15 @@
 // The annotation workspace: item and tools, instructions beside them, clock, save state, keys.
-import { useCallback, useMemo, useState } from 'react';
-import type { Id } from '../../api/types';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { guideline as guidelineApi } from '../../api/endpoints';
+import type { GuidelineVersion, Id } from '../../api/types';
 import { navigate } from '../../app/router';
 import { formatDuration } from '../../domain/activeClock';
 import { formatShortcut, isTypingTarget, matchShortcut, parseShortcut } from '../../domain/keymap';
 import type { ShortcutHelp } from '../../kinds/types';
 import { ShowError } from '../common/ShowError';
-import { AnswerQuestions, type AnswerSource } from './AnswerQuestions';
-import { ShowInstructions } from './ShowInstructions';
+import { AnswerQuestions, type AnswerSource, type GuidelineLinks } from './AnswerQuestions';
+import { ConfirmGuideline } from './ConfirmGuideline';
+import { ShowInstructions, type SectionFocus } from './ShowInstructions';
 import { ShowSaveState } from './ShowSaveState';
 import { ShowShortcuts } from './ShowShortcuts';
 import { SkipItem } from './SkipItem';
@@ -17,6 +19,29 @@ import { useWorkspace } from './workspaceStore';
 import { useWorkspaceKeys } from './useWorkspaceKeys';
 
 const useAnswer = (name: string) => useWorkspace((s) => s.result[name]);
+
+/** The project's current guideline version, read again with every item (a minor version shows
+ * from the next item on) and once work resumes after a confirmation. */
+function useCurrentGuideline(projectId: Id, itemKey: Id | null, gated: boolean): GuidelineVersion | null {
+  const [current, setCurrent] = useState<GuidelineVersion | null>(null);
+  const asked = useRef(0); // only the newest answer is shown
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+  useEffect(() => {
+    if (gated) return;
+    const n = ++asked.current;
+    guidelineApi.state(projectId).then(
+      (s) => mounted.current && n === asked.current && setCurrent(s.current),
+      () => undefined, // shown without the guideline; read again with the next item
+    );
+  }, [projectId, itemKey, gated]);
+  return current;
+}
 
 export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id }) {
   const mode = itemId === undefined ? 'queue' : 'edit';
@@ -29,6 +54,8 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
   const [sheet, setSheet] = useState(false);
   const [skipping, setSkipping] = useState(false);
   const schema = task?.project.schema;
+  const guideline = useCurrentGuideline(projectId, task?.item.id ?? null, flow.phase === 'ack_required');
+  const [focus, setFocus] = useState<SectionFocus | null>(null);
 
   const shortcuts = useMemo(() => {
     const s = (schema?.shortcuts ?? {}) as Record<string, string>;
@@ -73,7 +100,11 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
 
   const onAnswer = useCallback<AnswerSource['onAnswer']>((q, v, o) => useWorkspace.getState().answer(q, v, o), []);
   const onActivate = useCallback((q: string) => useWorkspace.getState().setActive(q), []);
-  const source = useMemo<AnswerSource>(() => ({ useAnswer, onAnswer, active, onActivate }), [onAnswer, active, onActivate]);
+  const links = useMemo<GuidelineLinks | null>(
+    () => (guideline ? { version: guideline.version, sections: guideline.sections, open: (section) => setFocus({ section, at: Date.now() }) } : null),
+    [guideline],
+  );
+  const source = useMemo<AnswerSource>(() => ({ useAnswer, onAnswer, active, onActivate, guideline: links }), [onAnswer, active, onActivate, links]);
 
   return (
     <div className="workspace" data-testid="workspace" data-phase={flow.phase}>
@@ -88,6 +119,17 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
             </span>
           )}
         </div>
+        {guideline && flow.phase !== 'ack_required' && (
+          <button
+            type="button"
+            className="link small"
+            data-testid="guideline-version"
+            title={`The guideline in force: version ${guideline.version}, published ${new Date(guideline.created_at).toLocaleString()}`}
+            onClick={() => setFocus({ section: null, at: Date.now() })}
+          >
+            Guideline v{guideline.version}
+          </button>
+        )}
         <span className={`clock${clock.running ? '' : ' paused'}`} data-testid="active-clock" title="Active time on this item (pauses when the tab is hidden or after 60 s without input)">
           Active {formatDuration(clock.ms)}
           {!clock.running && ' paused'}
@@ -114,12 +156,13 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
       {flow.notice && <div className="notice" role="status">{flow.notice}</div>}
       <ShowError error={flow.error} />
       <PhaseMessage flow={flow} mode={mode} />
+      {flow.phase === 'ack_required' && flow.ack && <ConfirmGuideline projectId={projectId} ack={flow.ack} onConfirm={flow.confirmGuideline} />}
       {task && schema && (flow.phase === 'working' || flow.phase === 'sending') && (
         <div className="workspace-body">
           <main className="item-pane" aria-busy={flow.phase === 'sending'}>
             <AnswerQuestions schema={schema} item={task.item} source={source} problems={flow.problems} />
           </main>
-          <ShowInstructions source={String(task.project.instructions || schema.instructions || '')} />
+          <ShowInstructions source={String(task.project.instructions || schema.instructions || '')} guideline={guideline} focus={focus} />
         </div>
       )}
       {sheet && schema && <ShowShortcuts schema={schema} general={general} onClose={() => setSheet(false)} />}

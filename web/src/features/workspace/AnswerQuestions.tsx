@@ -3,6 +3,7 @@
 import { memo, useCallback } from 'react';
 import type { Item, LabelingSchema, QuestionSpec } from '../../api/types';
 import { kindOf } from '../../kinds/registry';
+import { normalizeSection, sectionAnchor } from '../../domain/guideline';
 import type { ChangeOptions } from '../../kinds/types';
 import { ShowItemFields } from '../common/ShowItemFields';
 
@@ -13,6 +14,44 @@ export interface AnswerSource {
   active: string | null;
   onActivate(question: string): void;
   readOnly?: boolean;
+  /** The guideline shown beside the questions: its sections, and how to scroll it to one. */
+  guideline?: GuidelineLinks | null;
+}
+
+export interface GuidelineLinks {
+  version: number;
+  sections: Record<string, { title?: unknown }>;
+  open(section: string): void;
+}
+
+/** "§3.2" beside a question: a link that scrolls the guideline there, or a tag when it has no such section. */
+function SectionLink({ question, guideline }: { question: QuestionSpec; guideline?: GuidelineLinks | null }) {
+  const section = normalizeSection(question.guideline_section ?? '');
+  if (!section) return null;
+  const known = guideline?.sections[section];
+  if (!guideline || !known) {
+    const why = guideline ? `guideline v${guideline.version} has no section ${section}` : undefined;
+    return (
+      <span className="tag" title={why}>
+        guideline §{section}
+      </span>
+    );
+  }
+  const title = typeof known.title === 'string' ? known.title : '';
+  return (
+    <a
+      href={`#${sectionAnchor(section)}`}
+      className="section-link"
+      title={`Guideline v${guideline.version}, section ${section}${title ? `: ${title}` : ''}`}
+      data-testid={`section-link-${question.name}`}
+      onClick={(e) => {
+        e.preventDefault();
+        guideline.open(section);
+      }}
+    >
+      §{section}
+    </a>
+  );
 }
 
 interface QuestionProps {
@@ -43,9 +82,9 @@ const AnswerQuestion = memo(function AnswerQuestion({ question, item, source, ac
         <h3>
           {question.title ?? question.name}
           {question.required === false && <span className="muted small"> optional</span>}
+          <SectionLink question={question} guideline={source.guideline} />
         </h3>
         {question.help && <p className="muted small pre">{question.help}</p>}
-        {question.guideline_section && <span className="tag">guideline §{question.guideline_section}</span>}
       </header>
       <Tool question={question} item={item} value={value} onChange={onChange} active={active} onActivate={activate} readOnly={source.readOnly} />
       {problem && <div className="warning" role="status">{problem}</div>}

@@ -1,21 +1,66 @@
-// The project's guideline beside the item, collapsible (the choice is remembered).
-import { useState } from 'react';
+// The project's guideline beside the item, collapsible (the choice is remembered). Shows the
+// current guideline version when the project has one, else the project's own instructions; a
+// question's section link scrolls it to that section.
+import { useEffect, useRef, useState } from 'react';
+import type { GuidelineVersion } from '../../api/types';
+import { sectionAnchor } from '../../domain/guideline';
 import { RenderMarkdown } from '../common/RenderMarkdown';
 
 const KEY = 'truthline.instructions.collapsed';
 
-export function ShowInstructions({ source }: { source: string }) {
+/** A request to show the pane (and a section); `at` makes a second click on the same link scroll again. */
+export interface SectionFocus {
+  section: string | null;
+  at: number;
+}
+
+export function ShowInstructions({ source, guideline, focus }: { source: string; guideline?: GuidelineVersion | null; focus?: SectionFocus | null }) {
   const [collapsed, setCollapsed] = useState(() => window.localStorage.getItem(KEY) === '1');
-  const toggle = () => {
-    window.localStorage.setItem(KEY, collapsed ? '0' : '1');
-    setCollapsed(!collapsed);
+  const pane = useRef<HTMLElement>(null);
+  const collapse = (value: boolean) => {
+    window.localStorage.setItem(KEY, value ? '1' : '0');
+    setCollapsed(value);
   };
+
+  useEffect(() => {
+    if (!focus) return;
+    if (collapsed) return collapse(false); // runs again once the text is shown
+    if (!focus.section) return;
+    const el = pane.current?.querySelector<HTMLElement>(`#${sectionAnchor(focus.section)}`);
+    if (!el) return;
+    el.scrollIntoView?.({ block: 'start' });
+    el.focus({ preventScroll: true });
+    el.classList.add('flash');
+    const t = window.setTimeout(() => el.classList.remove('flash'), 1500);
+    return () => window.clearTimeout(t);
+  }, [focus, collapsed]);
+
+  const label = guideline ? `Guideline v${guideline.version}` : 'Instructions';
   return (
-    <aside className={`instructions${collapsed ? ' collapsed' : ''}`} data-testid="instructions" aria-label="Instructions">
-      <button type="button" className="instructions-toggle" aria-expanded={!collapsed} onClick={toggle} data-testid="toggle-instructions">
-        {collapsed ? '« Instructions' : 'Instructions »'}
+    <aside ref={pane} className={`instructions${collapsed ? ' collapsed' : ''}`} data-testid="instructions" aria-label={label}>
+      <button type="button" className="instructions-toggle" aria-expanded={!collapsed} onClick={() => collapse(!collapsed)} data-testid="toggle-instructions">
+        {collapsed ? `« ${label}` : `${label} »`}
       </button>
-      {!collapsed && (source.trim() ? <RenderMarkdown source={source} /> : <p className="muted">This project has no instructions.</p>)}
+      {!collapsed &&
+        (guideline ? (
+          <>
+            <p className="muted small" data-testid="guideline-pane-version">
+              Version {guideline.version} · published {new Date(guideline.created_at).toLocaleDateString()}
+              {guideline.change_summary && <> · {guideline.change_summary}</>}
+            </p>
+            <RenderMarkdown source={guideline.body} anchors className="guideline-text" />
+            {source.trim() && (
+              <details className="project-notes">
+                <summary className="small">Project instructions</summary>
+                <RenderMarkdown source={source} />
+              </details>
+            )}
+          </>
+        ) : source.trim() ? (
+          <RenderMarkdown source={source} />
+        ) : (
+          <p className="muted">This project has no instructions.</p>
+        ))}
     </aside>
   );
 }

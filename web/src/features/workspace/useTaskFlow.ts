@@ -2,8 +2,9 @@
 // through the offline queue, skip. Also opens one of my submitted items for an edit.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
-import { canPrefetch, items, projects, queue } from '../../api/endpoints';
-import type { Id, Item, LabelingSchema, Project, QueueNext, SubmitBody } from '../../api/types';
+import { canPrefetch, guideline, items, projects, queue } from '../../api/endpoints';
+import type { Id, Item, LabelingSchema, PendingAck, Project, QueueNext, SubmitBody } from '../../api/types';
+import { ackRequired } from '../../domain/guideline';
 import { NextTaskPrefetcher } from '../../domain/prefetch';
 import { imageSource } from '../../kinds/image/media';
 import { preloadImage } from '../../kinds/image/imageCache';
@@ -15,7 +16,7 @@ import { clearLocalDraft, loadLocalDraft, pendingFor, saveLocalDraft, startSubmi
 import type { ActiveClock } from './useActiveClock';
 import { useWorkspace, type Result } from './workspaceStore';
 
-export type Phase = 'loading' | 'working' | 'sending' | 'waiting_upload' | 'empty' | 'all_leased' | 'error';
+export type Phase = 'loading' | 'working' | 'sending' | 'waiting_upload' | 'empty' | 'all_leased' | 'ack_required' | 'error';
 export type DraftState = 'saved' | 'saving' | 'unsaved' | 'local';
 
 export const AUTOSAVE_MS = 3000;
@@ -28,6 +29,10 @@ export interface TaskFlow {
   problems: Record<string, string>;
   draftState: DraftState;
   retryAt: number | null;
+  /** The guideline version to confirm before the queue hands out work (phase `ack_required`). */
+  ack: PendingAck | null;
+  /** Confirms that version, then takes the next task; rejects when the server refuses. */
+  confirmGuideline(version: number): Promise<void>;
   submit(): Promise<void>;
   skip(reason: string): Promise<void>;
   saveDraft(): Promise<void>;
@@ -63,6 +68,7 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [draftState, setDraftState] = useState<DraftState>('saved');
   const [retryAt, setRetryAt] = useState<number | null>(null);
+  const [ack, setAck] = useState<PendingAck | null>(null);
   const [attempt, setAttempt] = useState(0);
   const user = useSession((s) => s.user);
   const task = useWorkspace((s) => s.task);
@@ -146,6 +152,29 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
     [user?.id],
   );
 
+  /** A failed queue request: the guideline gate, or an error to show. */
+  const failed = useCallback((err: unknown) => {
+    const pending = ackRequired(err);
+    useWorkspace.getState().clear();
+    if (pending) {
+      setAck(pending);
+      setError(null);
+      setPhase('ack_required');
+    } else {
+      setError(err);
+      setPhase('error');
+    }
+  }, []);
+
+  const confirmGuideline = useCallback(
+    async (version: number) => {
+      await guideline.ack(projectId, version);
+      setAck(null);
+      setAttempt((n) => n + 1);
+    },
+    [projectId],
+  );
+
   // Load the project, send anything queued for it first (else the server hands back the same item), then take work.
   useEffect(() => {
     alive.current = true;
@@ -165,16 +194,13 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
         }
         await loadNext(project);
       } catch (err) {
-        if (alive.current) {
-          setError(err);
-          setPhase('error');
-        }
+        if (alive.current) failed(err);
       }
     })();
     return () => {
       alive.current = false;
     };
-  }, [projectId, mode, itemId, attempt, loadNext, loadEdit, schemaOverride]);
+  }, [projectId, mode, itemId, attempt, loadNext, loadEdit, schemaOverride, failed]);
 
   // All items leased by others: ask again when the earliest lease may end.
   useEffect(() => {
@@ -282,15 +308,14 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
       try {
         await advance(t.project, t.item.id);
       } catch (err) {
-        setError(err);
-        setPhase('error');
+        if (alive.current) failed(err);
       }
     } else {
       await submitQueue.discard(key);
       setError(new ApiError(done.error.status, done.error.code, done.error.message));
       setPhase('working');
     }
-  }, [phase, advance]);
+  }, [phase, advance, failed]);
 
   const skip = useCallback(
     async (reason: string) => {
@@ -299,12 +324,17 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
       try {
         await queue.skip(t.lease.id, reason);
         clearLocalDraft(t.project.id, t.item.id);
-        await advance(t.project, t.item.id);
       } catch (err) {
         setError(err);
+        return;
+      }
+      try {
+        await advance(t.project, t.item.id);
+      } catch (err) {
+        if (alive.current) failed(err);
       }
     },
-    [advance],
+    [advance, failed],
   );
 
   return {
@@ -314,6 +344,8 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
     problems,
     draftState,
     retryAt,
+    ack,
+    confirmGuideline,
     submit,
     skip,
     saveDraft: () => saveDraft(),

@@ -1,0 +1,145 @@
+"""Guidelines: a lead publishes a version that requires acknowledgement; the annotator is stopped
+by the changes until they confirm, then works on; the lead sees the confirmation."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from tests.e2e.seed import GUIDELINE_V1
+from tests.e2e.support import VIEWPORT, shot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+OLD_RULE = "Facts without a feeling."
+NEW_RULE = "Facts without a feeling, and questions that do not complain."
+GUIDELINE_V2 = GUIDELINE_V1.replace(OLD_RULE, NEW_RULE) + (
+    "\n## 3 Sarcasm\n\nPraise that means the opposite is negative.\n"
+)
+SUMMARY = "Questions are neutral; new section 3 on sarcasm."
+
+
+def _annotate_under_v1(server: Any, pid: int) -> str:
+    """Annotates one item while version 1 is in force (as the admin: the gate does not apply)."""
+    taken = server.api("POST", f"/projects/{pid}/queue/next", json={"stage": "annotate"}).json()
+    assert taken["status"] == "assigned", taken
+    item = taken["item"]
+    r = server.api(
+        "POST",
+        f"/projects/{pid}/items/{item['id']}/annotations",
+        json={
+            "result": {"sentiment": {"labels": ["positive"]}},
+            "lease_id": taken["lease"]["id"],
+            "idempotency_key": str(uuid.uuid4()),
+        },
+    )
+    assert r.status_code in (200, 201), r.text
+    return item["external_id"]
+
+
+def test_acknowledgement_gate(page, browser, server) -> None:
+    pid = server.projects["Guide"]
+    done_under_v1 = _annotate_under_v1(server, pid)
+
+    # The lead writes version 2 beside its preview and publishes it as requiring acknowledgement.
+    sign_in(page, "lead", f"/lead/projects/{pid}")
+    page.get_by_test_id("tab-guideline").click()
+    editor = page.get_by_test_id("guideline-editor")
+    expect(editor.get_by_test_id("guideline-current")).to_contain_text("current version 1")
+    text = page.get_by_test_id("guideline-text")
+    expect(text).to_have_value(GUIDELINE_V1)
+    expect(page.get_by_test_id("guideline-publish")).to_be_disabled()  # nothing changed yet
+    text.fill(GUIDELINE_V2)
+    preview = page.get_by_test_id("guideline-preview")
+    expect(preview.get_by_role("heading", name="3 Sarcasm")).to_be_visible()
+    expect(preview).to_contain_text(NEW_RULE)
+    expect(page.get_by_test_id("guideline-sections")).to_contain_text("§3 Sarcasm")
+    page.get_by_test_id("guideline-summary").fill(SUMMARY)
+    page.get_by_test_id("guideline-requires-ack").check()
+    publish = page.get_by_test_id("guideline-publish")
+    expect(publish).to_have_text("Publish version 2 (requires acknowledgement)")
+    shot(page, "guideline-editor")
+    publish.click()
+    expect(page.get_by_test_id("guideline-published")).to_have_text("Published version 2.")
+    versions = page.get_by_test_id("guideline-versions")
+    expect(versions.locator("tbody tr")).to_have_count(2)
+    expect(page.get_by_test_id("guideline-version-2")).to_contain_text("requires acknowledgement")
+    expect(page.get_by_test_id("guideline-version-2")).to_contain_text(SUMMARY)
+
+    # Nobody has confirmed version 2 yet; the item done under version 1 is listed.
+    detail = page.get_by_test_id("guideline-version-detail")
+    expect(detail.get_by_test_id("ack-ann7")).to_contain_text("not yet")
+    expect(detail.get_by_test_id("ack-lead")).to_contain_text("not required")
+    affected = detail.get_by_test_id("guideline-affected")
+    expect(affected.locator("tbody tr")).to_have_count(1)
+    expect(affected).to_contain_text(done_under_v1)
+    page.get_by_test_id("affected-label").fill("negative")
+    page.get_by_test_id("affected-filter").click()
+    expect(page.get_by_test_id("affected-count")).to_contain_text("0 items")
+    page.get_by_test_id("affected-label").fill("positive")
+    page.get_by_test_id("affected-filter").click()
+    expect(affected.locator("tbody tr")).to_have_count(1)
+
+    # The annotator sees the badge, and the workspace stops them with the differences.
+    ctx = browser.new_context(base_url=server.url, viewport=VIEWPORT)
+    ctx.set_default_timeout(10_000)
+    ann = ctx.new_page()
+    errors: list[str] = []
+    ann.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        sign_in(ann, "ann7", "/")
+        badge = ann.get_by_test_id(f"guideline-pending-{pid}")
+        expect(badge).to_have_text("New guideline to confirm: v2")
+        ann.get_by_test_id(f"start-{pid}-annotate").click()
+        workspace = ann.get_by_test_id("workspace")
+        expect(workspace).to_have_attribute("data-phase", "ack_required")
+        gate = ann.get_by_test_id("guideline-gate")
+        expect(gate).to_contain_text("please read version 2")
+        expect(gate.get_by_test_id("gate-since")).to_contain_text("last confirmed version 1")
+        expect(gate.get_by_test_id("gate-summaries")).to_contain_text(SUMMARY)
+        diff = gate.get_by_test_id("guideline-diff")
+        expect(diff.locator('tr[data-kind="remove"]')).to_have_count(1)
+        expect(diff.locator('tr[data-kind="remove"]')).to_contain_text(OLD_RULE)
+        expect(diff.locator('tr[data-kind="add"]').filter(has_text=NEW_RULE)).to_have_count(1)
+        expect(diff.locator('tr[data-kind="add"]').filter(has_text="## 3 Sarcasm")).to_have_count(1)
+        expect(ann.get_by_test_id("submit")).to_be_disabled()
+        shot(ann, "guideline-gate")
+
+        # Confirming lets the queue continue, with version 2 beside the task.
+        gate.get_by_test_id("guideline-ack").click()
+        expect(workspace).to_have_attribute("data-phase", "working")
+        expect(ann.get_by_test_id("item-id")).to_contain_text("g2")
+        expect(ann.get_by_test_id("guideline-version")).to_have_text("Guideline v2")
+        pane = ann.get_by_test_id("instructions")
+        expect(pane).to_contain_text(NEW_RULE)
+        # The question's section link scrolls the guideline to that section.
+        link = ann.get_by_test_id("section-link-sentiment")
+        expect(link).to_have_text("§2")
+        link.click()
+        expect(pane.locator("#guideline-2")).to_be_in_viewport()
+        expect(pane.locator("#guideline-2")).to_be_focused()
+        ann.get_by_role("radio", name=re.compile("neutral")).click()
+        ann.get_by_test_id("submit").click()
+        expect(workspace).to_have_attribute("data-phase", "empty")
+
+        ann.goto("/")
+        expect(ann.get_by_test_id(f"work-{pid}")).to_be_visible()
+        expect(ann.get_by_test_id(f"guideline-pending-{pid}")).to_have_count(0)
+        assert not errors, f"uncaught errors in the annotator's page: {errors}"
+    finally:
+        ctx.close()
+
+    # The lead's acknowledgement report shows the confirmation.
+    detail.get_by_test_id("guideline-acks").get_by_role("button", name="Refresh").click()
+    expect(detail.get_by_test_id("ack-ann7")).not_to_contain_text("not yet")
+    expect(detail.get_by_test_id("ack-ann7").get_by_test_id("acked-at")).to_have_text(
+        re.compile(r"\d")
+    )
+    expect(detail.get_by_test_id("guideline-ack-count")).to_contain_text("1 of 1")
+
+    # An affected item opens in the read-only item view.
+    affected.get_by_role("link", name=done_under_v1).click()
+    expect(page.get_by_test_id("item-view")).to_contain_text(f"Item {done_under_v1}")
