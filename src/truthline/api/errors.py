@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -89,6 +90,7 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(OverflowError, _bad_value)
     app.add_exception_handler(UnicodeEncodeError, _bad_value)
+    app.add_exception_handler(orjson.JSONEncodeError, _bad_value)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
