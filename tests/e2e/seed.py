@@ -154,8 +154,38 @@ PROJECTS: dict[str, dict[str, Any]] = {
         "annotators": ["ann7"],
         "guideline": GUIDELINE_V1,
     },
+    # Quality: gold items mixed into the queue (test_quality.py).
+    "Golden": {
+        "schema": {"fields": TEXT_FIELD, "questions": [SENTIMENT]},
+        "rows": [
+            {"id": "k1", "text": "Best coffee in town, thank you!"},
+            {"id": "k2", "text": "The bus leaves at nine."},
+            {"id": "k3", "text": "The screen broke after a day."},
+        ],
+        "annotators": ["ann8", "ann9"],
+    },
+    # Quality: review, rejection and rework, then the dashboard (test_quality.py).
+    "Reviewed": {
+        "schema": {"fields": TEXT_FIELD, "questions": [{**SENTIMENT, "guideline_section": "2"}]},
+        "rows": [{"id": "r1", "text": "I waited an hour and the order was wrong."}],
+        "annotators": ["ann10"],
+        "reviewers": ["rev1"],
+    },
 }
-PEOPLE = ["lead", "ann1", "ann2", "ann3", "ann4", "ann5", "ann6", "ann7"]
+PEOPLE = [
+    "lead",
+    "ann1",
+    "ann2",
+    "ann3",
+    "ann4",
+    "ann5",
+    "ann6",
+    "ann7",
+    "ann8",
+    "ann9",
+    "ann10",
+    "rev1",
+]
 
 
 def _image_zip(folder: Path, names: list[str]) -> Path:
@@ -201,6 +231,8 @@ async def main() -> None:
                 await projects.set_member(db, access, users["lead"], "lead")
                 for who in spec["annotators"]:
                     await projects.set_member(db, access, users[who], "annotator")
+                for who in spec.get("reviewers", []):
+                    await projects.set_member(db, access, users[who], "reviewer")
                 if "images" in spec:
                     source = _image_zip(folder, spec["images"])
                 else:

@@ -1,7 +1,17 @@
 // One function per REST endpoint the app uses; the only place that knows URLs.
-import { api } from './client';
+import { api, API_PREFIX } from './client';
 import type {
   AckEntry,
+  AnnotatorReliability,
+  ErrorFilters,
+  GoldEntry,
+  GoldSummary,
+  QualitySettings,
+  QuestionAgreement,
+  ReviewIn,
+  ReviewResult,
+  ReviewVerdict,
+  ReworkEntry,
   AffectedItem,
   Annotation,
   Draft,
@@ -163,3 +173,43 @@ export function acceptsProperty(doc: Record<string, unknown> | null, schema: str
   const schemas = (doc?.components as { schemas?: Record<string, { properties?: Record<string, unknown> }> } | undefined)?.schemas;
   return !!schemas?.[schema]?.properties && name in schemas[schema]!.properties!;
 }
+
+// ---- quality -------------------------------------------------------------------------------
+
+/** The error-analysis views; every one also answers as CSV (`csvUrl`). */
+export type ErrorView = 'pareto' | 'by-annotator' | 'by-label' | 'by-section' | 'by-week' | 'trend' | 'confusion' | 'coaching' | 'items';
+
+function queryString(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export const quality = {
+  settings: (pid: Id) => api.get<QualitySettings>(`/projects/${pid}/quality/settings`),
+  saveSettings: (pid: Id, body: QualitySettings) => api.put<QualitySettings>(`/projects/${pid}/quality/settings`, body),
+  consolidate: (pid: Id) => api.post<Job>(`/projects/${pid}/consolidate`),
+  agreement: (pid: Id, nBoot = 1000) => api.get<{ questions: QuestionAgreement[] }>(`/projects/${pid}/quality/agreement`, { query: { n_boot: nBoot } }),
+  annotators: (pid: Id) => api.get<AnnotatorReliability>(`/projects/${pid}/quality/annotators`),
+  gold: (pid: Id) => api.get<GoldSummary>(`/projects/${pid}/quality/gold`),
+  clearFlag: (pid: Id, userId: Id) => api.del<void>(`/projects/${pid}/quality/flags/${userId}`),
+  errors: <T>(pid: Id, view: ErrorView, filters: ErrorFilters = {}, extra: Record<string, string | number | undefined> = {}) =>
+    api.get<T>(`/projects/${pid}/quality/errors/${view}`, { query: { ...filters, ...extra } }),
+  /** The same view as a CSV download. */
+  csvUrl: (pid: Id, view: ErrorView | 'agreement' | 'annotators', filters: ErrorFilters = {}) =>
+    `${API_PREFIX}/projects/${pid}/quality/${view === 'agreement' || view === 'annotators' ? view : `errors/${view}`}${queryString({ ...filters, format: 'csv' })}`,
+};
+
+export const review = {
+  submit: (pid: Id, itemId: Id, body: ReviewIn) => api.post<ReviewResult>(`/projects/${pid}/items/${itemId}/review`, body),
+  ofItem: (pid: Id, itemId: Id) => api.get<ReviewVerdict[]>(`/projects/${pid}/items/${itemId}/reviews`),
+  rework: (pid: Id) => api.get<Page<ReworkEntry>>(`/projects/${pid}/rework`, { query: { limit: 200 } }).then(listOf),
+};
+
+export const gold = {
+  list: (pid: Id, cursor?: string) => api.get<Page<GoldEntry>>(`/projects/${pid}/gold`, { query: { cursor, limit: 200 } }),
+  set: (pid: Id, itemId: Id, answer: Record<string, unknown>, feedback: string) => api.put<GoldEntry>(`/projects/${pid}/items/${itemId}/gold`, { answer, feedback }),
+  promote: (pid: Id, itemId: Id, feedback: string) => api.post<GoldEntry>(`/projects/${pid}/items/${itemId}/gold/promote`, { feedback }),
+  remove: (pid: Id, itemId: Id) => api.del<void>(`/projects/${pid}/items/${itemId}/gold`),
+};

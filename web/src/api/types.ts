@@ -110,3 +110,148 @@ export type GuidelineDiff = Api.DiffRead;
 export type GuidelineAck = Api.AckRead;
 export type AckEntry = Omit<Api.AckEntry, 'role'> & { role: Role };
 export type AffectedItem = Omit<Api.AffectedItem, 'item'> & { item: Item };
+
+// ---- quality: settings, review, rework, gold, dashboard --------------------------------------
+
+export type QualitySettings = Api.QualitySettings;
+export type ReviewSettings = Api.ReviewSettings;
+export type GoldSettings = Api.GoldSettings;
+export type ErrorCode = Api.ErrorCode;
+export type ReviewMode = NonNullable<ReviewSettings['mode']>;
+export type Verdict = Api.ReviewIn['verdict'];
+export type ReviewIn = Api.ReviewIn;
+export type ReviewResult = Api.ReviewResult;
+export type ReviewVerdict = Omit<Api.ReviewVerdictRead, 'verdict'> & { verdict: Verdict };
+export type ReworkEntry = Api.ReworkRead;
+export type GoldEntry = Api.GoldRead;
+
+export interface GoldFeedback {
+  score: number;
+  passed: boolean;
+  feedback: string | null;
+}
+
+/** What a submit answers with beside the stored annotation (a gold item's score and feedback). */
+export interface SubmitAnswer {
+  version?: number;
+  gold?: GoldFeedback | null;
+  /** Where the gold outcome is kept when the answer has no `gold` of its own. */
+  meta?: { gold?: GoldFeedback | null } & Record<string, unknown>;
+  rework_done?: boolean;
+}
+
+/** A value with its 95% interval, as the quality views send it. */
+export type Interval = [number | null, number | null] | null;
+
+export interface LabelAgreement {
+  label: string;
+  chosen: number;
+  value: number | null;
+  ci: Interval;
+}
+
+export interface QuestionAgreement {
+  question: string;
+  kind: string;
+  items: number;
+  metric: string | null;
+  value: number | null;
+  ci: Interval;
+  n_items: number;
+  higher_is_better: boolean;
+  percent_agreement: number | null;
+  labels: LabelAgreement[];
+  error?: string;
+}
+
+export interface ScoreSummary {
+  n: number;
+  mean: number | null;
+  correct: number;
+  accuracy: number | null;
+  ci: Interval;
+}
+
+export interface GoldAnnotator {
+  user_id: Id;
+  username: string;
+  scored: number;
+  mean_score: number;
+  passed: number;
+  accuracy: number;
+  ci: Interval;
+  rolling_accuracy: number | null;
+  flagged: boolean;
+  paused: boolean;
+}
+
+export interface GoldSummary {
+  gold_items: number;
+  scored: number;
+  accuracy: number | null;
+  annotators: GoldAnnotator[];
+}
+
+export interface AnnotatorReliability {
+  annotators: {
+    user_id: Id;
+    username: string | null;
+    items: number;
+    consensus: Record<string, ScoreSummary | null>;
+    gold: GoldAnnotator | null;
+    confusion: Record<string, number[][]>;
+  }[];
+  labels: Record<string, string[]>;
+}
+
+export interface ErrorFilters {
+  annotator?: string;
+  code?: string;
+  label?: string;
+  week?: string;
+}
+
+export interface ParetoRow {
+  code: string;
+  title: string | null;
+  section: string | null;
+  count: number;
+  share: number;
+  cumulative_share: number;
+}
+
+export interface VerdictCounts {
+  reviewed: number;
+  accepted: number;
+  fixed: number;
+  rejected: number;
+  error_rate: number;
+  codes: Record<string, number>;
+}
+
+export type ByAnnotatorRow = VerdictCounts & { annotator: string };
+export type ByLabelRow = VerdictCounts & { label: string };
+export type ByWeekRow = VerdictCounts & { week: string };
+export type TrendRow = VerdictCounts & { annotator: string; week: string };
+export interface BySectionRow {
+  section: string;
+  count: number;
+  share: number;
+}
+
+export interface LabelConfusion {
+  question: string;
+  labels: string[];
+  matrix: number[][];
+}
+
+export interface CoachingRow {
+  verdict_id: Id;
+  item_id: Id;
+  annotator: string;
+  verdict: Verdict;
+  error_codes: string[];
+  comment: string;
+  fixed_annotation_id: Id | null;
+  created_at: string;
+}

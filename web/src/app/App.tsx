@@ -9,6 +9,8 @@ import { startSubmitQueue } from '../features/workspace/offline';
 
 // The canvas tools (konva) and the lead console load on first use.
 const AnnotateItem = lazy(() => import('../features/workspace/AnnotateItem').then((m) => ({ default: m.AnnotateItem })));
+const ReviewItem = lazy(() => import('../features/review/ReviewItem').then((m) => ({ default: m.ReviewItem })));
+const ListRework = lazy(() => import('../features/work/ListRework').then((m) => ({ default: m.ListRework })));
 const ListHistory = lazy(() => import('../features/history/ListHistory').then((m) => ({ default: m.ListHistory })));
 const ListProjects = lazy(() => import('../features/lead/ListProjects').then((m) => ({ default: m.ListProjects })));
 const ManageProject = lazy(() => import('../features/lead/ManageProject').then((m) => ({ default: m.ManageProject })));
@@ -16,6 +18,8 @@ const ManageProject = lazy(() => import('../features/lead/ManageProject').then((
 function route(pathname: string): { screen: ReactNode; wide?: boolean } {
   let m: Record<string, string> | null;
   if ((m = matchPath('/projects/:id/annotate', pathname))) return { screen: <AnnotateItem key={`q${m.id}`} projectId={Number(m.id)} />, wide: true };
+  if ((m = matchPath('/projects/:id/review', pathname))) return { screen: <ReviewItem key={`r${m.id}`} projectId={Number(m.id)} />, wide: true };
+  if ((m = matchPath('/projects/:id/rework', pathname))) return { screen: <ListRework key={`w${m.id}`} projectId={Number(m.id)} /> };
   if ((m = matchPath('/projects/:id/items/:item/edit', pathname)))
     return { screen: <AnnotateItem key={`e${m.id}-${m.item}`} projectId={Number(m.id)} itemId={Number(m.item)} />, wide: true };
   if (matchPath('/history', pathname)) return { screen: <ListHistory /> };

@@ -309,6 +309,23 @@ export interface paths {
         patch: operations["update_project_api_v1_projects__project__patch"];
         trace?: never;
     };
+    "/api/v1/projects/{project}/consolidate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Consolidate */
+        post: operations["consolidate_api_v1_projects__project__consolidate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/export": {
         parameters: {
             query?: never;
@@ -337,6 +354,23 @@ export interface paths {
         put?: never;
         /** Create Export */
         post: operations["create_export_api_v1_projects__project__exports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/gold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Gold */
+        get: operations["list_gold_api_v1_projects__project__gold_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -585,6 +619,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/items/{item_id}/gold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set Gold */
+        put: operations["set_gold_api_v1_projects__project__items__item_id__gold_put"];
+        post?: never;
+        /** Remove Gold */
+        delete: operations["remove_gold_api_v1_projects__project__items__item_id__gold_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/items/{item_id}/gold/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Promote Gold */
+        post: operations["promote_gold_api_v1_projects__project__items__item_id__gold_promote_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/items/{item_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit Review */
+        post: operations["submit_review_api_v1_projects__project__items__item_id__review_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/items/{item_id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Item Reviews */
+        get: operations["item_reviews_api_v1_projects__project__items__item_id__reviews_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/members": {
         parameters: {
             query?: never;
@@ -620,6 +723,268 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/quality/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agreement */
+        get: operations["agreement_api_v1_projects__project__quality_agreement_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/annotators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Annotators */
+        get: operations["annotators_api_v1_projects__project__quality_annotators_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/errors/by-annotator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Errors By Annotator */
+        get: operations["errors_by_annotator_api_v1_projects__project__quality_errors_by_annotator_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/errors/by-label": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Errors By Label */
+        get: operations["errors_by_label_api_v1_projects__project__quality_errors_by_label_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/errors/by-section": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Errors By Section */
+        get: operations["errors_by_section_api_v1_projects__project__quality_errors_by_section_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/errors/by-week": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Errors By Week */
+        get: operations["errors_by_week_api_v1_projects__project__quality_errors_by_week_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/errors/coaching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Coaching
+         * @description Items an annotator got wrong with the reviewer's notes; annotators see only theirs.
+         */
+        get: operations["coaching_api_v1_projects__project__quality_errors_coaching_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/errors/confusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Confusion */
+        get: operations["confusion_api_v1_projects__project__quality_errors_confusion_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/errors/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Drill Down
+         * @description The item ids behind a cell of any view: the same filters, reviewed items only.
+         */
+        get: operations["drill_down_api_v1_projects__project__quality_errors_items_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/errors/pareto": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Errors Pareto */
+        get: operations["errors_pareto_api_v1_projects__project__quality_errors_pareto_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/errors/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Errors Trend */
+        get: operations["errors_trend_api_v1_projects__project__quality_errors_trend_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/flags/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Clear Flag */
+        delete: operations["clear_flag_api_v1_projects__project__quality_flags__user_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/gold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Gold Summary */
+        get: operations["gold_summary_api_v1_projects__project__quality_gold_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/reviewers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reviewers */
+        get: operations["reviewers_api_v1_projects__project__quality_reviewers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Settings */
+        get: operations["get_settings_api_v1_projects__project__quality_settings_get"];
+        /** Put Settings */
+        put: operations["put_settings_api_v1_projects__project__quality_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/queue/next": {
         parameters: {
             query?: never;
@@ -631,6 +996,57 @@ export interface paths {
         put?: never;
         /** Next Item */
         post: operations["next_item_api_v1_projects__project__queue_next_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/review/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Batches */
+        get: operations["list_batches_api_v1_projects__project__review_batches_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/review/batches/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close Batch */
+        post: operations["close_batch_api_v1_projects__project__review_batches_close_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/rework": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Rework */
+        get: operations["my_rework_api_v1_projects__project__rework_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -794,6 +1210,15 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** ConsolidationSettings */
+        ConsolidationSettings: {
+            /**
+             * Method
+             * @default majority
+             * @enum {string}
+             */
+            method?: "majority" | "dawid_skene";
+        };
         /** DiffRead */
         DiffRead: {
             /** From Version */
@@ -826,6 +1251,15 @@ export interface components {
              */
             updated_at: string;
         };
+        /** ErrorCode */
+        ErrorCode: {
+            /** Code */
+            code: string;
+            /** Section */
+            section?: string | null;
+            /** Title */
+            title: string;
+        };
         /** ExportCreate */
         ExportCreate: {
             /**
@@ -840,6 +1274,82 @@ export interface components {
              * @enum {string}
              */
             versions?: "latest" | "all";
+        };
+        /** GoldIn */
+        GoldIn: {
+            /** Answer */
+            answer: {
+                [key: string]: unknown;
+            };
+            /**
+             * Feedback
+             * @default
+             */
+            feedback?: string;
+        };
+        /** GoldPromoteIn */
+        GoldPromoteIn: {
+            /**
+             * Feedback
+             * @default
+             */
+            feedback?: string;
+        };
+        /** GoldRead */
+        GoldRead: {
+            /** Answer */
+            answer: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Feedback */
+            feedback: string;
+            /** Item Id */
+            item_id: number;
+            /** Mean Score */
+            mean_score?: number | null;
+            /**
+             * Scored
+             * @default 0
+             */
+            scored?: number;
+            /** Source */
+            source: string;
+        };
+        /** GoldSettings */
+        GoldSettings: {
+            /**
+             * Feedback
+             * @default true
+             */
+            feedback?: boolean;
+            /** Flag Below */
+            flag_below?: number | null;
+            /**
+             * Flag Window
+             * @default 20
+             */
+            flag_window?: number;
+            /**
+             * Pass Threshold
+             * @default 1
+             */
+            pass_threshold?: number;
+            /**
+             * Pause Flagged
+             * @default false
+             */
+            pause_flagged?: boolean;
+            /**
+             * Rate
+             * @description share of tasks that are gold
+             * @default 0
+             */
+            rate?: number;
         };
         /** GuidelinePublish */
         GuidelinePublish: {
@@ -1129,6 +1639,13 @@ export interface components {
              */
             status: "assigned" | "empty" | "all_leased";
         };
+        /** Page[GoldRead] */
+        Page_GoldRead_: {
+            /** Items */
+            items: components["schemas"]["GoldRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[HistoryEntry] */
         Page_HistoryEntry_: {
             /** Items */
@@ -1140,6 +1657,20 @@ export interface components {
         Page_ItemRead_: {
             /** Items */
             items: components["schemas"]["ItemRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ReviewBatchRead] */
+        Page_ReviewBatchRead_: {
+            /** Items */
+            items: components["schemas"]["ReviewBatchRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ReworkRead] */
+        Page_ReworkRead_: {
+            /** Items */
+            items: components["schemas"]["ReworkRead"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -1255,6 +1786,160 @@ export interface components {
             name?: string | null;
             /** Overlap */
             overlap?: number | null;
+        };
+        /** QualitySettings */
+        QualitySettings: {
+            consolidation?: components["schemas"]["ConsolidationSettings"];
+            /** Error Taxonomy */
+            error_taxonomy?: components["schemas"]["ErrorCode"][];
+            gold?: components["schemas"]["GoldSettings"];
+            review?: components["schemas"]["ReviewSettings"];
+        };
+        /** ReviewBatchRead */
+        ReviewBatchRead: {
+            /** Accept */
+            accept: number | null;
+            /** Aql */
+            aql: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Failures */
+            failures: number | null;
+            /** Id */
+            id: number;
+            /** Item Ids */
+            item_ids: {
+                [key: string]: unknown;
+            };
+            /** Lot Size */
+            lot_size: number;
+            /** Reject */
+            reject: number | null;
+            /** Sample Size */
+            sample_size: number | null;
+            /** Status */
+            status: string;
+        };
+        /** ReviewIn */
+        ReviewIn: {
+            /** Annotation Id */
+            annotation_id: number;
+            /**
+             * Comment
+             * @default
+             */
+            comment?: string;
+            /** Error Codes */
+            error_codes?: string[];
+            /** Fixed Result */
+            fixed_result?: {
+                [key: string]: unknown;
+            } | null;
+            /** Idempotency Key */
+            idempotency_key?: string | null;
+            /**
+             * Verdict
+             * @enum {string}
+             */
+            verdict: "accept" | "fix" | "reject";
+        };
+        /** ReviewResult */
+        ReviewResult: {
+            fixed_annotation?: components["schemas"]["AnnotationRead"] | null;
+            /** Item Stage */
+            item_stage: string;
+            verdict: components["schemas"]["ReviewVerdictRead"];
+        };
+        /** ReviewSettings */
+        ReviewSettings: {
+            /**
+             * Aql
+             * @description ANSI Z1.4 AQL (%) for lot acceptance
+             */
+            aql?: number | null;
+            /**
+             * Double Rate
+             * @description share of reviewed items judged by two reviewers
+             * @default 0
+             */
+            double_rate?: number;
+            /**
+             * Lot Size
+             * @description items per lot (or sampling pool)
+             */
+            lot_size?: number | null;
+            /**
+             * Mode
+             * @default off
+             * @enum {string}
+             */
+            mode?: "off" | "all" | "random" | "stratified" | "risk";
+            /**
+             * New Annotator Items
+             * @description an annotator is new below this many submits
+             * @default 20
+             */
+            new_annotator_items?: number;
+            /**
+             * Rate
+             * @description share of items sampled for review
+             * @default 0.1
+             */
+            rate?: number;
+        };
+        /** ReviewVerdictRead */
+        ReviewVerdictRead: {
+            /** Annotation Id */
+            annotation_id: number;
+            /** Annotator Id */
+            annotator_id: number;
+            /** Comment */
+            comment: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error Codes */
+            error_codes: string[];
+            /** Fixed Annotation Id */
+            fixed_annotation_id: number | null;
+            /** Id */
+            id: number;
+            /** Item Id */
+            item_id: number;
+            /** Reviewer Id */
+            reviewer_id: number;
+            /** Verdict */
+            verdict: string;
+        };
+        /** ReworkRead */
+        ReworkRead: {
+            /** Annotation Id */
+            annotation_id: number;
+            /**
+             * Base Version
+             * @description send as base_version of the edit
+             */
+            base_version?: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error Codes */
+            error_codes: string[];
+            /** Id */
+            id: number;
+            /** Item Id */
+            item_id: number;
+            /** Notes */
+            notes: string;
         };
         /** RowErrorRead */
         RowErrorRead: {
@@ -1459,10 +2144,16 @@ export type AckIn = components['schemas']['AckIn'];
 export type AckRead = components['schemas']['AckRead'];
 export type AffectedItem = components['schemas']['AffectedItem'];
 export type AnnotationRead = components['schemas']['AnnotationRead'];
+export type ConsolidationSettings = components['schemas']['ConsolidationSettings'];
 export type DiffRead = components['schemas']['DiffRead'];
 export type DraftIn = components['schemas']['DraftIn'];
 export type DraftRead = components['schemas']['DraftRead'];
+export type ErrorCode = components['schemas']['ErrorCode'];
 export type ExportCreate = components['schemas']['ExportCreate'];
+export type GoldIn = components['schemas']['GoldIn'];
+export type GoldPromoteIn = components['schemas']['GoldPromoteIn'];
+export type GoldRead = components['schemas']['GoldRead'];
+export type GoldSettings = components['schemas']['GoldSettings'];
 export type GuidelinePublish = components['schemas']['GuidelinePublish'];
 export type GuidelineRead = components['schemas']['GuidelineRead'];
 export type GuidelineState = components['schemas']['GuidelineState'];
@@ -1482,14 +2173,24 @@ export type MemberSet = components['schemas']['MemberSet'];
 export type MeRead = components['schemas']['MeRead'];
 export type NextIn = components['schemas']['NextIn'];
 export type NextRead = components['schemas']['NextRead'];
+export type PageGoldRead = components['schemas']['Page_GoldRead_'];
 export type PageHistoryEntry = components['schemas']['Page_HistoryEntry_'];
 export type PageItemRead = components['schemas']['Page_ItemRead_'];
+export type PageReviewBatchRead = components['schemas']['Page_ReviewBatchRead_'];
+export type PageReworkRead = components['schemas']['Page_ReworkRead_'];
 export type PendingAckRead = components['schemas']['PendingAckRead'];
 export type PredictionRead = components['schemas']['PredictionRead'];
 export type ProjectCreate = components['schemas']['ProjectCreate'];
 export type ProjectRead = components['schemas']['ProjectRead'];
 export type ProjectStats = components['schemas']['ProjectStats'];
 export type ProjectUpdate = components['schemas']['ProjectUpdate'];
+export type QualitySettings = components['schemas']['QualitySettings'];
+export type ReviewBatchRead = components['schemas']['ReviewBatchRead'];
+export type ReviewIn = components['schemas']['ReviewIn'];
+export type ReviewResult = components['schemas']['ReviewResult'];
+export type ReviewSettings = components['schemas']['ReviewSettings'];
+export type ReviewVerdictRead = components['schemas']['ReviewVerdictRead'];
+export type ReworkRead = components['schemas']['ReworkRead'];
 export type RowErrorRead = components['schemas']['RowErrorRead'];
 export type SchemaError = components['schemas']['SchemaError'];
 export type SchemaIn = components['schemas']['SchemaIn'];
@@ -2119,6 +2820,37 @@ export interface operations {
             };
         };
     };
+    consolidate_api_v1_projects__project__consolidate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     stream_export_api_v1_projects__project__export_get: {
         parameters: {
             query?: {
@@ -2174,6 +2906,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_gold_api_v1_projects__project__gold_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_GoldRead_"];
                 };
             };
             /** @description Validation Error */
@@ -2812,6 +3578,176 @@ export interface operations {
             };
         };
     };
+    set_gold_api_v1_projects__project__items__item_id__gold_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GoldIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoldRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_gold_api_v1_projects__project__items__item_id__gold_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    promote_gold_api_v1_projects__project__items__item_id__gold_promote_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GoldPromoteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoldRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    submit_review_api_v1_projects__project__items__item_id__review_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    item_reviews_api_v1_projects__project__items__item_id__reviews_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewVerdictRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_members_api_v1_projects__project__members_get: {
         parameters: {
             query?: never;
@@ -2908,6 +3844,585 @@ export interface operations {
             };
         };
     };
+    agreement_api_v1_projects__project__quality_agreement_get: {
+        parameters: {
+            query?: {
+                /** @description bootstrap resamples */
+                n_boot?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    annotators_api_v1_projects__project__quality_annotators_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    errors_by_annotator_api_v1_projects__project__quality_errors_by_annotator_get: {
+        parameters: {
+            query?: {
+                /** @description username or user id */
+                annotator?: string | null;
+                code?: string | null;
+                format?: "json" | "csv";
+                label?: string | null;
+                /** @description ISO week, e.g. 2026-W47 */
+                week?: string | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    errors_by_label_api_v1_projects__project__quality_errors_by_label_get: {
+        parameters: {
+            query?: {
+                /** @description username or user id */
+                annotator?: string | null;
+                code?: string | null;
+                format?: "json" | "csv";
+                label?: string | null;
+                /** @description ISO week, e.g. 2026-W47 */
+                week?: string | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    errors_by_section_api_v1_projects__project__quality_errors_by_section_get: {
+        parameters: {
+            query?: {
+                /** @description username or user id */
+                annotator?: string | null;
+                code?: string | null;
+                format?: "json" | "csv";
+                label?: string | null;
+                /** @description ISO week, e.g. 2026-W47 */
+                week?: string | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    errors_by_week_api_v1_projects__project__quality_errors_by_week_get: {
+        parameters: {
+            query?: {
+                /** @description username or user id */
+                annotator?: string | null;
+                code?: string | null;
+                format?: "json" | "csv";
+                label?: string | null;
+                /** @description ISO week, e.g. 2026-W47 */
+                week?: string | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    coaching_api_v1_projects__project__quality_errors_coaching_get: {
+        parameters: {
+            query?: {
+                annotator?: string | null;
+                code?: string | null;
+                cursor?: string | null;
+                format?: "json" | "csv";
+                label?: string | null;
+                limit?: number;
+                week?: string | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    confusion_api_v1_projects__project__quality_errors_confusion_get: {
+        parameters: {
+            query?: {
+                annotator?: string | null;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    drill_down_api_v1_projects__project__quality_errors_items_get: {
+        parameters: {
+            query?: {
+                annotator?: string | null;
+                code?: string | null;
+                cursor?: string | null;
+                format?: "json" | "csv";
+                label?: string | null;
+                limit?: number;
+                week?: string | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    errors_pareto_api_v1_projects__project__quality_errors_pareto_get: {
+        parameters: {
+            query?: {
+                /** @description username or user id */
+                annotator?: string | null;
+                code?: string | null;
+                format?: "json" | "csv";
+                label?: string | null;
+                /** @description ISO week, e.g. 2026-W47 */
+                week?: string | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    errors_trend_api_v1_projects__project__quality_errors_trend_get: {
+        parameters: {
+            query?: {
+                /** @description username or user id */
+                annotator?: string | null;
+                code?: string | null;
+                format?: "json" | "csv";
+                label?: string | null;
+                /** @description ISO week, e.g. 2026-W47 */
+                week?: string | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    clear_flag_api_v1_projects__project__quality_flags__user_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    gold_summary_api_v1_projects__project__quality_gold_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reviewers_api_v1_projects__project__quality_reviewers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_settings_api_v1_projects__project__quality_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualitySettings"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_settings_api_v1_projects__project__quality_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualitySettings"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     next_item_api_v1_projects__project__queue_next_post: {
         parameters: {
             query?: never;
@@ -2930,6 +4445,105 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NextRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_batches_api_v1_projects__project__review_batches_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ReviewBatchRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    close_batch_api_v1_projects__project__review_batches_close_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewBatchRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    my_rework_api_v1_projects__project__rework_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ReworkRead_"];
                 };
             };
             /** @description Validation Error */

@@ -12,6 +12,7 @@ import { ImportData } from './ImportData';
 import { ManageGuideline } from './ManageGuideline';
 import { ManageMembers } from './ManageMembers';
 import { ShowQueueState } from './ShowQueueState';
+import { ManageQuality } from '../quality/ManageQuality';
 
 const TABS = [
   ['overview', 'Overview'],
@@ -20,6 +21,7 @@ const TABS = [
   ['items', 'Items'],
   ['schema', 'Schema'],
   ['guideline', 'Guideline'],
+  ['quality', 'Quality'],
   ['export', 'Export'],
 ] as const;
 
@@ -41,7 +43,7 @@ export function ManageProject({ projectId }: { projectId: Id }) {
       </header>
       <nav className="tabs" role="tablist">
         {TABS.map(([id, label]) => (
-          <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'on' : ''} data-testid={`tab-${id}`} onClick={() => setQuery({ tab: id, item: undefined, version: undefined, affected_label: undefined })}>
+          <button key={id} type="button" role="tab" aria-selected={tab === id} className={tab === id ? 'on' : ''} data-testid={`tab-${id}`} onClick={() => setQuery({ tab: id, item: undefined, version: undefined, affected_label: undefined, view: undefined, f_annotator: undefined, f_code: undefined, f_label: undefined, f_week: undefined })}>
             {label}
           </button>
         ))}
@@ -55,6 +57,7 @@ export function ManageProject({ projectId }: { projectId: Id }) {
           {tab === 'items' && <BrowseItems project={project} />}
           {tab === 'schema' && <ChangeSchema project={project} onSaved={reload} />}
           {tab === 'guideline' && <ManageGuideline project={project} />}
+          {tab === 'quality' && <ManageQuality project={project} />}
           {tab === 'export' && <ExportData project={project} />}
         </div>
       )}

@@ -7,6 +7,8 @@ import { ShowError } from '../common/ShowError';
 import { useLoad } from '../common/useLoad';
 import { AnswerQuestions, type AnswerSource } from '../workspace/AnswerQuestions';
 import { startingAnswers, withDraft } from '../workspace/answers';
+import { ManageGold } from '../quality/ManageGold';
+import { ShowItemReviews } from '../quality/ShowItemReviews';
 
 export function ViewItem({ project, itemId, onClose }: { project: Project; itemId: Id; onClose(): void }) {
   const { data: item, error } = useLoad(() => items.get(project.id, itemId), [project.id, itemId]);
@@ -40,6 +42,8 @@ export function ViewItem({ project, itemId, onClose }: { project: Project; itemI
             <AnswerQuestions schema={project.schema} item={item} source={source} />
           </div>
           <aside>
+            <ManageGold project={project} itemId={itemId} shown={shown} />
+            <ShowItemReviews project={project} itemId={itemId} />
             <h3>Annotations</h3>
             <table className="grid small" data-testid="versions">
               <thead>

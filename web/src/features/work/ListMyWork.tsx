@@ -1,6 +1,6 @@
 // "My work": the projects I belong to, what I did today, and a Start button per stage.
 import { useEffect, useState } from 'react';
-import { guideline, me } from '../../api/endpoints';
+import { guideline, me, review } from '../../api/endpoints';
 import type { Id, PendingAck } from '../../api/types';
 import { navigate } from '../../app/router';
 import { Link } from '../common/Link';
@@ -43,9 +43,36 @@ function PendingBadge({ projectId, version, link }: { projectId: Id; version: nu
   );
 }
 
+/** Per project, how many items reviewers sent back to me (projects where I annotate). */
+function useReworkCounts(projectIds: Id[]): Record<Id, number> {
+  const [counts, setCounts] = useState<Record<Id, number>>({});
+  const key = projectIds.join(',');
+  useEffect(() => {
+    let live = true;
+    void Promise.allSettled(projectIds.map((pid) => review.rework(pid).then((r) => [pid, r.length] as const))).then((results) => {
+      if (!live) return;
+      const found: Record<Id, number> = {};
+      for (const r of results) if (r.status === 'fulfilled' && r.value[1] > 0) found[r.value[0]] = r.value[1];
+      setCounts(found);
+    });
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return counts;
+}
+
+/** The stages to offer: those with work available, and review for reviewers and leads. */
+function stagesOf(w: { available: Partial<Record<string, number>>; project: { role?: string | null } }): [string, number][] {
+  const out = Object.entries(w.available).filter(([stage]) => stage === 'annotate' || stage === 'review') as [string, number][];
+  if ((w.project.role === 'reviewer' || w.project.role === 'lead') && !out.some(([s]) => s === 'review')) out.push(['review', 0]);
+  return out;
+}
+
 export function ListMyWork() {
   const { data, error, loading } = useLoad(() => me.work(), []);
   const pending = usePendingGuidelines((data ?? []).map((w) => w.project.id));
+  const rework = useReworkCounts((data ?? []).filter((w) => w.project.role !== 'viewer' && w.project.role !== 'reviewer').map((w) => w.project.id));
   // Warm the workspace code so Start opens instantly.
   useEffect(() => {
     const t = window.setTimeout(() => void import('../workspace/AnnotateItem'), 500);
@@ -88,21 +115,25 @@ export function ListMyWork() {
               </td>
               <td className="num">{w.done_total}</td>
               <td>
-                {Object.entries(w.available).map(([stage, n]) => (
+                {stagesOf(w).map(([stage, n]) => (
                   <span key={stage} className="stage-start">
                     <button
                       type="button"
                       className="primary small"
                       data-testid={`start-${w.project.id}-${stage}`}
-                      disabled={stage !== 'annotate'}
-                      title={stage !== 'annotate' ? 'The review workspace is not available yet' : undefined}
-                      onClick={() => navigate(`/projects/${w.project.id}/annotate`)}
+                      disabled={stage !== 'annotate' && stage !== 'review'}
+                      onClick={() => navigate(`/projects/${w.project.id}/${stage === 'review' ? 'review' : 'annotate'}`)}
                     >
                       Start {stage}
                     </button>{' '}
                     <span className="muted small">{n} available</span>
                   </span>
                 ))}
+                {rework[w.project.id] ? (
+                  <Link to={`/projects/${w.project.id}/rework`} className="badge warn" data-testid={`rework-link-${w.project.id}`}>
+                    Rework ({rework[w.project.id]})
+                  </Link>
+                ) : null}{' '}
                 {w.project.role === 'lead' && (
                   <Link to={`/lead/projects/${w.project.id}`} className="small">
                     manage

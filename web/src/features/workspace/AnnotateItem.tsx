@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { guideline as guidelineApi } from '../../api/endpoints';
 import type { GuidelineVersion, Id } from '../../api/types';
-import { navigate } from '../../app/router';
+import { navigate, useLocation } from '../../app/router';
 import { formatDuration } from '../../domain/activeClock';
 import { formatShortcut, isTypingTarget, matchShortcut, parseShortcut } from '../../domain/keymap';
 import type { ShortcutHelp } from '../../kinds/types';
@@ -14,7 +14,9 @@ import { ShowSaveState } from './ShowSaveState';
 import { ShowShortcuts } from './ShowShortcuts';
 import { SkipItem } from './SkipItem';
 import { useActiveClock } from './useActiveClock';
-import { useTaskFlow } from './useTaskFlow';
+import { useTaskFlow, type TaskFlowHooks } from './useTaskFlow';
+import { ShowGoldFeedback, type GoldToast } from './ShowGoldFeedback';
+import { ShowReworkNotes } from './ShowReworkNotes';
 import { useWorkspace } from './workspaceStore';
 import { useWorkspaceKeys } from './useWorkspaceKeys';
 
@@ -50,7 +52,22 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
   const canUndo = useWorkspace((s) => s.canUndo);
   const canRedo = useWorkspace((s) => s.canRedo);
   const clock = useActiveClock(task?.item.id);
-  const flow = useTaskFlow(projectId, mode, itemId ?? null, clock);
+  const { search } = useLocation();
+  const reworkId = mode === 'edit' ? Number(search.get('rework')) || null : null;
+  const reworkBase = reworkId !== null && search.get('base') ? Number(search.get('base')) : null;
+  const [toast, setToast] = useState<GoldToast | null>(null);
+  const hooks = useMemo<TaskFlowHooks>(
+    () => ({
+      baseVersion: reworkBase,
+      onSubmitted: (answer, how) => {
+        const g = answer.gold ?? answer.meta?.gold;
+        if (how === 'queue' && g && (g.feedback || g.passed === false)) setToast({ feedback: g.feedback ?? '', passed: g.passed, score: g.score, at: Date.now() });
+        if (how === 'edit' && reworkId !== null) navigate(`/projects/${projectId}/rework?sent=${itemId}`);
+      },
+    }),
+    [reworkBase, reworkId, projectId, itemId],
+  );
+  const flow = useTaskFlow(projectId, mode, itemId ?? null, clock, undefined, hooks);
   const [sheet, setSheet] = useState(false);
   const [skipping, setSkipping] = useState(false);
   const schema = task?.project.schema;
@@ -115,7 +132,7 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
             <span className="muted" data-testid="item-id">
               {' '}
               · item {task.item.external_id ?? task.item.id}
-              {mode === 'edit' && ` · editing version ${task.baseVersion ?? '—'}`}
+              {mode === 'edit' && (reworkId !== null ? ` · rework of version ${task.baseVersion ?? '—'}` : ` · editing version ${task.baseVersion ?? '—'}`)}
             </span>
           )}
         </div>
@@ -150,10 +167,11 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
           </button>
         )}
         <button type="button" className="primary" onClick={() => void flow.submit()} disabled={flow.phase !== 'working'} data-testid="submit">
-          {mode === 'edit' ? 'Save new version' : 'Submit'} <kbd>{formatShortcut(shortcuts.submit)}</kbd>
+          {reworkId !== null ? 'Send back to review' : mode === 'edit' ? 'Save new version' : 'Submit'} <kbd>{formatShortcut(shortcuts.submit)}</kbd>
         </button>
       </div>
       {flow.notice && <div className="notice" role="status">{flow.notice}</div>}
+      {reworkId !== null && <ShowReworkNotes projectId={projectId} reworkId={reworkId} />}
       <ShowError error={flow.error} />
       <PhaseMessage flow={flow} mode={mode} />
       {flow.phase === 'ack_required' && flow.ack && <ConfirmGuideline projectId={projectId} ack={flow.ack} onConfirm={flow.confirmGuideline} />}
@@ -165,6 +183,7 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
           <ShowInstructions source={String(task.project.instructions || schema.instructions || '')} guideline={guideline} focus={focus} />
         </div>
       )}
+      {toast && <ShowGoldFeedback toast={toast} onClose={() => setToast(null)} />}
       {sheet && schema && <ShowShortcuts schema={schema} general={general} onClose={() => setSheet(false)} />}
       {skipping && (
         <SkipItem

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { canPrefetch, guideline, items, projects, queue } from '../../api/endpoints';
-import type { Id, Item, LabelingSchema, PendingAck, Project, QueueNext, SubmitBody } from '../../api/types';
+import type { Id, Item, LabelingSchema, PendingAck, Project, QueueNext, SubmitAnswer, SubmitBody } from '../../api/types';
 import { ackRequired } from '../../domain/guideline';
 import { NextTaskPrefetcher } from '../../domain/prefetch';
 import { imageSource } from '../../kinds/image/media';
@@ -61,7 +61,16 @@ function warmMedia(project: Project, item: Item): void {
   }
 }
 
-export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | null, clock: ActiveClock, schemaOverride?: LabelingSchema): TaskFlow {
+export interface TaskFlowHooks {
+  /** Called with the server's answer after each acknowledged submit (gold feedback, rework). */
+  onSubmitted?(answer: SubmitAnswer, mode: 'queue' | 'edit'): void;
+  /** An edit starts from this version instead of my latest one (rework names it). */
+  baseVersion?: number | null;
+}
+
+export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | null, clock: ActiveClock, schemaOverride?: LabelingSchema, hooks?: TaskFlowHooks): TaskFlow {
+  const hooksRef = useRef(hooks);
+  hooksRef.current = hooks;
   const [phase, setPhase] = useState<Phase>('loading');
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -143,10 +152,12 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
   const loadEdit = useCallback(
     async (project: Awaited<ReturnType<typeof projects.get>>, id: Id) => {
       const [item, versions] = await Promise.all([items.get(project.id, id), items.versions(project.id, id)]);
-      const mine = versions.filter((v) => v.user_id === user?.id).sort((a, b) => b.version - a.version)[0];
+      const own = versions.filter((v) => v.user_id === user?.id).sort((a, b) => b.version - a.version);
+      const wanted = hooksRef.current?.baseVersion;
+      const mine = (wanted != null ? own.find((v) => v.version === wanted) : undefined) ?? own[0];
       const initial = withDraft(startingAnswers(project.schema, item, []), mine?.result ?? null);
       const local = loadLocalDraft(project.id, id);
-      useWorkspace.getState().begin({ mode: 'edit', project, item, lease: null, baseVersion: mine?.version ?? null, initial }, withDraft(initial, local?.result));
+      useWorkspace.getState().begin({ mode: 'edit', project, item, lease: null, baseVersion: wanted ?? mine?.version ?? null, initial }, withDraft(initial, local?.result));
       setPhase('working');
     },
     [user?.id],
@@ -298,6 +309,11 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
     if (done.type === 'acknowledged') {
       clearLocalDraft(t.project.id, t.item.id);
       setNotice(null);
+      try {
+        hooksRef.current?.onSubmitted?.((done.response ?? {}) as SubmitAnswer, t.mode);
+      } catch {
+        // what a listener does with the answer never stops the work
+      }
       if (t.mode === 'edit') {
         const a = done.response as { version?: number };
         useWorkspace.getState().begin({ ...t, baseVersion: a.version ?? (t.baseVersion ?? 0) + 1, initial: result }, s.result);
