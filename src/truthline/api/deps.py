@@ -28,11 +28,12 @@ class AppState:
     secret: str
 
 
-def get_state(request: Request) -> AppState:
+# async: FastAPI runs plain ``def`` dependencies in a worker thread, a hand-off per request.
+async def get_state(request: Request) -> AppState:
     return request.app.state.truthline
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     return request.app.state.truthline.db
 
 

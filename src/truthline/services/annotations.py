@@ -10,9 +10,22 @@ Edits (base_version = the latest version) need no lease.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import (
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +35,7 @@ from truthline.db.models import (
     Draft,
     GuidelineVersion,
     Item,
+    Project,
     SchemaVersion,
 )
 from truthline.db.session import Database
@@ -29,21 +43,69 @@ from truthline.db.types import utcnow
 from truthline.errors import Conflict, InvalidInput, NotFound
 from truthline.kinds.base import ItemContext
 from truthline.policies import ProjectAccess
-from truthline.schema import validate_annotation
-from truthline.services import audit
+from truthline.schema import LabelingSchema, validate_annotation
 from truthline.services.projects import schema_of
+from truthline.services.queue import INSERT_AUDIT, audit_values
 
 MAX_KEY = 100
+
+AN = Annotation.__table__
+A = Assignment.__table__
+I = Item.__table__  # noqa: E741
+D = Draft.__table__
+GV = GuidelineVersion.__table__
+SV = SchemaVersion.__table__
+
+
+@dataclass
+class StoredAnnotation:
+    """A submitted annotation version as the API shows it (AnnotationRead)."""
+
+    id: int
+    item_id: int
+    user_id: int
+    version: int
+    base_version: int | None
+    stage: str
+    result: dict[str, Any]
+    meta: dict[str, Any]
+    schema_version_id: int
+    guideline_version_id: int | None
+    active_ms: int
+    lease_expired: bool
+    created_at: datetime
 
 
 @dataclass
 class SubmitOutcome:
-    annotation: Annotation
+    annotation: Any  # StoredAnnotation, or the stored row of a replay (same attributes)
     replayed: bool  # True when the idempotency key had already been used: nothing new stored
 
 
-def item_context(item: Item) -> ItemContext:
+def item_context(item: Any) -> ItemContext:
     return ItemContext(data=item.data, media=(item.meta or {}).get("media", {}))
+
+
+# --- the schema in force, without a query per request -------------------------------------------
+# Schema versions are immutable rows, so their number and parsed schema can be kept. The key holds
+# the project's id and creation time besides the version id: ids can come back after a project is
+# deleted (SQLite reuses the highest rowid), but not together with the same project creation time.
+_SCHEMAS: dict[tuple[Any, ...], tuple[int, LabelingSchema]] = {}
+_SCHEMAS_MAX = 512
+_SCHEMA_ROW = select(SV.c.id, SV.c.version, SV.c.schema).where(SV.c.id == bindparam("sv"))
+
+
+def schema_in_force_sync(conn: Connection, project: Project) -> tuple[int, LabelingSchema]:
+    """(version number, parsed schema) of the project's current schema version."""
+    key = (project.schema_version_id, project.id, project.created_at)
+    hit = _SCHEMAS.get(key)
+    if hit is None:
+        row = conn.execute(_SCHEMA_ROW, {"sv": project.schema_version_id}).one()
+        hit = (row.version, schema_of(row))  # type: ignore[arg-type]
+        if len(_SCHEMAS) >= _SCHEMAS_MAX:
+            _SCHEMAS.clear()
+        _SCHEMAS[key] = hit
+    return hit
 
 
 async def get_item(db: Database, access: ProjectAccess, item_id: int) -> Item:
@@ -54,10 +116,13 @@ async def get_item(db: Database, access: ProjectAccess, item_id: int) -> Item:
     return item
 
 
-async def _replay(s: AsyncSession, user_id: int, key: str, item_id: int) -> Annotation | None:
-    found = await s.scalar(
-        select(Annotation).where(Annotation.user_id == user_id, Annotation.idempotency_key == key)
-    )
+_REPLAY = select(AN).where(
+    AN.c.user_id == bindparam("uid"), AN.c.idempotency_key == bindparam("key")
+)
+
+
+def _replay(conn: Connection, user_id: int, key: str, item_id: int) -> Any | None:
+    found = conn.execute(_REPLAY, {"uid": user_id, "key": key}).first()
     if found is not None and found.item_id != item_id:
         raise Conflict(
             "idempotency key already used for another item", code="idempotency_key_reused"
@@ -65,52 +130,217 @@ async def _replay(s: AsyncSession, user_id: int, key: str, item_id: int) -> Anno
     return found
 
 
-async def _take_lease(
-    s: AsyncSession, access: ProjectAccess, item: Item, lease_id: int | None
-) -> tuple[Assignment, bool]:
-    """Finds the submitter's lease of the item; returns it and whether it had expired."""
-    q = select(Assignment).where(
-        Assignment.item_id == item.id, Assignment.user_id == access.user.id
+def _prior_id() -> Any:
+    return (
+        select(AN.c.id)
+        .where(AN.c.user_id == bindparam("uid"), AN.c.idempotency_key == bindparam("key"))
+        .scalar_subquery()
     )
-    q = q.where(Assignment.id == lease_id) if lease_id is not None else q
-    leases = list(await s.scalars(q.order_by(Assignment.id.desc())))
-    live = [a for a in leases if a.status == "leased"]
-    a = live[0] if live else (leases[0] if leases else None)
-    if a is None:
-        raise Conflict("you hold no lease of this item", code="no_lease", item_id=item.id)
-    if a.status == "submitted":
-        raise Conflict("this lease was already submitted", code="lease_ended", status=a.status)
-    now = utcnow()
-    expired = a.status != "leased" or a.expires_at < now
-    if a.status != "leased":
-        # The slot went back to the queue; take it again if still free, else over-cover.
-        await s.execute(
-            update(Item)
-            .where(Item.id == item.id, Item.stage == a.stage, Item.slots_free > 0)
-            .values(slots_free=Item.slots_free - 1)
-        )
-    a.status, a.finished_at = "submitted", now
-    return a, expired
 
 
-async def _advance_stage(s: AsyncSession, item: Item, overlap: int, stage: str) -> None:
-    """Counts the submit; the k-th submit of the annotate stage moves the item to done."""
-    values: dict[str, Any] = {"submitted_count": Item.submitted_count + 1}
-    if stage == "annotate":
-        done = (Item.submitted_count + 1 >= overlap) & (Item.stage == "annotate")
-        values["stage"] = case((done, "done"), else_=Item.stage)
-        values["slots_free"] = case((done, 0), else_=Item.slots_free)
-    await s.execute(update(Item).where(Item.id == item.id).values(**values))
+# Before validation: the item (for its data and media) and whether the key was used already.
+_PRECHECK = select(I.c.project_id, I.c.data, I.c.meta, _prior_id().label("prior_id")).where(
+    I.c.id == bindparam("item_id")
+)
 
 
-async def _guideline_in_force(s: AsyncSession, project_id: int) -> int | None:
-    """The newest published guideline version of the project when the submit is stored."""
-    return await s.scalar(
-        select(GuidelineVersion.id)
-        .where(GuidelineVersion.project_id == project_id)
-        .order_by(GuidelineVersion.version.desc())
+def _state_statement(with_lease_id: bool) -> Any:
+    """One row with everything the write transaction decides on: a replay, the latest version,
+    the submitter's lease of the item, the guideline in force and whether a draft exists."""
+    last = (
+        select(AN.c.version.label("last_version"), AN.c.stage.label("last_stage"))
+        .where(AN.c.item_id == bindparam("item_id"), AN.c.user_id == bindparam("uid"))
+        .order_by(AN.c.version.desc())
         .limit(1)
+        .subquery("last")
     )
+    lease = select(
+        A.c.id.label("lease_id"),
+        A.c.status.label("lease_status"),
+        A.c.stage.label("lease_stage"),
+        A.c.expires_at.label("lease_expires"),
+    ).where(A.c.item_id == bindparam("item_id"), A.c.user_id == bindparam("uid"))
+    if with_lease_id:
+        lease = lease.where(A.c.id == bindparam("lease_id"))
+    # The live lease if there is one, else the newest.
+    lease = lease.order_by(
+        case((A.c.status == literal_column("'leased'"), 0), else_=1), A.c.id.desc()
+    ).limit(1)
+    lease_sq = lease.subquery("lease")
+    guideline = (
+        select(GV.c.id)
+        .where(GV.c.project_id == bindparam("pid"))
+        .order_by(GV.c.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    draft = (
+        select(literal(1))
+        .where(D.c.item_id == bindparam("item_id"), D.c.user_id == bindparam("uid"))
+        .exists()
+    )
+    one = select(literal(1).label("one")).subquery("one")
+    return select(
+        _prior_id().label("prior_id"),
+        last.c.last_version,
+        last.c.last_stage,
+        lease_sq.c.lease_id,
+        lease_sq.c.lease_status,
+        lease_sq.c.lease_stage,
+        lease_sq.c.lease_expires,
+        guideline.label("guideline_id"),
+        draft.label("has_draft"),
+    ).select_from(one.outerjoin(last, true()).outerjoin(lease_sq, true()))
+
+
+_STATE = {True: _state_statement(True), False: _state_statement(False)}
+_TAKE_LEASE = (
+    update(A)
+    .where(A.c.id == bindparam("b_lease"))
+    .values(
+        status="submitted",
+        finished_at=bindparam("b_now", type_=A.c.finished_at.type),
+        active_ms=case(
+            (
+                A.c.active_ms < bindparam("b_active", type_=A.c.active_ms.type),
+                bindparam("b_active"),
+            ),
+            else_=A.c.active_ms,
+        ),
+    )
+)
+
+
+def _advance_statement(take_slot: bool, annotate: bool) -> Any:
+    """Counts the submit (the k-th submit of the annotate stage moves the item to done); a lease
+    that had ended first takes its slot back if one is still free, else the item is over-covered.
+    """
+    values: dict[str, Any] = {"submitted_count": I.c.submitted_count + 1}
+    slots: Any = I.c.slots_free
+    if take_slot:
+        slots = case(
+            ((I.c.stage == bindparam("b_stage")) & (I.c.slots_free > 0), I.c.slots_free - 1),
+            else_=I.c.slots_free,
+        )
+    if annotate:
+        done = (I.c.submitted_count + 1 >= bindparam("b_overlap")) & (I.c.stage == "annotate")
+        values["stage"] = case((done, "done"), else_=I.c.stage)
+        values["slots_free"] = case((done, 0), else_=slots)
+    elif take_slot:
+        values["slots_free"] = slots
+    return update(I).where(I.c.id == bindparam("b_item")).values(**values)
+
+
+_ADVANCE = {(t, a): _advance_statement(t, a) for t in (True, False) for a in (True, False)}
+_INSERT_ANNOTATION = insert(AN).returning(AN.c.id)
+_DELETE_DRAFT = delete(D).where(
+    D.c.item_id == bindparam("b_item"), D.c.user_id == bindparam("b_user")
+)
+
+
+@dataclass
+class _Submit:
+    """One submit's inputs, as the transaction functions below need them."""
+
+    item_id: int
+    user_id: int
+    project: Project
+    key: str
+    lease_id: int | None
+    base_version: int | None
+    active_ms: int
+    meta: dict[str, Any]
+
+
+def _precheck(conn: Connection, sub: _Submit) -> tuple[Any, Any, LabelingSchema | None]:
+    """(replayed annotation or None, the item's row or None, the schema in force)."""
+    pre = conn.execute(
+        _PRECHECK, {"item_id": sub.item_id, "uid": sub.user_id, "key": sub.key}
+    ).first()
+    if pre is None or pre.prior_id is not None:
+        prior = _replay(conn, sub.user_id, sub.key, sub.item_id)
+        if prior is not None:
+            return prior, None, None
+    if pre is None or pre.project_id != sub.project.id:
+        return None, None, None
+    return None, pre, schema_in_force_sync(conn, sub.project)[1]
+
+
+def _take_lease(conn: Connection, sub: _Submit, state: Any, now: datetime) -> tuple[int, str, bool]:
+    """Ends the submitter's lease of the item and counts the submit on the item; returns
+    (lease id, stage, whether the lease had expired)."""
+    if state.lease_id is None:
+        raise Conflict("you hold no lease of this item", code="no_lease", item_id=sub.item_id)
+    if state.lease_status == "submitted":
+        raise Conflict("this lease was already submitted", code="lease_ended", status="submitted")
+    ended = state.lease_status != "leased"
+    expired = ended or state.lease_expires < now
+    stage = state.lease_stage
+    conn.execute(_TAKE_LEASE, {"b_lease": state.lease_id, "b_now": now, "b_active": sub.active_ms})
+    conn.execute(
+        _ADVANCE[(ended, stage == "annotate")],
+        {"b_item": sub.item_id, "b_stage": stage, "b_overlap": sub.project.overlap},
+    )
+    return state.lease_id, stage, expired
+
+
+def _store(conn: Connection, sub: _Submit, clean: dict[str, Any]) -> tuple[Any, bool]:
+    """The write transaction of a submit: (the annotation, whether it is a replay)."""
+    now = utcnow()
+    params: dict[str, Any] = {
+        "item_id": sub.item_id,
+        "uid": sub.user_id,
+        "key": sub.key,
+        "pid": sub.project.id,
+    }
+    if sub.lease_id is not None:
+        params["lease_id"] = sub.lease_id
+    state = conn.execute(_STATE[sub.lease_id is not None], params).one()
+    if state.prior_id is not None:
+        return _replay(conn, sub.user_id, sub.key, sub.item_id), True
+    latest = state.last_version
+    if sub.base_version != latest:
+        raise Conflict(
+            f"this annotation changed since version {sub.base_version}; "
+            f"the current version is {latest}",
+            code="version_conflict",
+            current_version=latest,
+            base_version=sub.base_version,
+        )
+    if latest is None:
+        assignment_id, stage, expired = _take_lease(conn, sub, state, now)
+    else:
+        assignment_id, stage, expired = None, state.last_stage, False
+    stored = StoredAnnotation(
+        id=0,
+        item_id=sub.item_id,
+        user_id=sub.user_id,
+        version=(latest or 0) + 1,
+        base_version=sub.base_version,
+        stage=stage,
+        result=clean,
+        meta=sub.meta,
+        schema_version_id=sub.project.schema_version_id,  # type: ignore[arg-type]
+        guideline_version_id=state.guideline_id,
+        active_ms=sub.active_ms,
+        lease_expired=expired,
+        created_at=now,
+    )
+    values = {
+        **stored.__dict__,
+        "project_id": sub.project.id,
+        "assignment_id": assignment_id,
+        "idempotency_key": sub.key,
+    }
+    del values["id"]
+    stored.id = conn.execute(_INSERT_ANNOTATION, values).scalar_one()
+    if state.has_draft:
+        conn.execute(_DELETE_DRAFT, {"b_item": sub.item_id, "b_user": sub.user_id})
+    conn.execute(
+        INSERT_AUDIT,
+        audit_values(sub.user_id, "annotation.submit", sub.project.id, "item", sub.item_id, now),
+    )
+    return stored, False
 
 
 async def submit(
@@ -131,70 +361,29 @@ async def submit(
         )
     if active_ms < 0:
         raise InvalidInput("active_ms must be >= 0", field="active_ms", value=active_ms)
-    user = access.user
-    async with db.read() as s:  # a retry is answered before any validation work
-        prior = await _replay(s, user.id, idempotency_key, item_id)
-        if prior is not None:
-            return SubmitOutcome(prior, True)
-        item = await s.get(Item, item_id)
-        version_row = await s.get(SchemaVersion, access.project.schema_version_id)
-    if item is None or item.project_id != access.project.id:
+    sub = _Submit(
+        item_id=item_id,
+        user_id=access.user.id,
+        project=access.project,
+        key=idempotency_key,
+        lease_id=lease_id,
+        base_version=base_version,
+        active_ms=active_ms,
+        meta=meta or {},
+    )
+    # A retry is answered before any validation work: one read, then one write transaction.
+    prior, item, schema = await db.run_read(_precheck, sub)
+    if prior is not None:
+        return SubmitOutcome(prior, True)
+    if item is None or schema is None:
         raise NotFound(f"no item {item_id} in this project", code="item_not_found")
-    assert version_row is not None
-    schema = schema_of(version_row)
     clean = validate_annotation(schema, result, item_context(item))
     try:
-        async with db.write() as s:
-            prior = await _replay(s, user.id, idempotency_key, item_id)
-            if prior is not None:
-                return SubmitOutcome(prior, True)
-            last = (
-                await s.execute(
-                    select(Annotation.version, Annotation.stage)
-                    .where(Annotation.item_id == item_id, Annotation.user_id == user.id)
-                    .order_by(Annotation.version.desc())
-                    .limit(1)
-                )
-            ).first()
-            latest = last.version if last else None
-            if base_version != latest:
-                raise Conflict(
-                    f"this annotation changed since version {base_version}; "
-                    f"the current version is {latest}",
-                    code="version_conflict",
-                    current_version=latest,
-                    base_version=base_version,
-                )
-            assignment_id, expired, stage = None, False, item.stage
-            if latest is None:
-                a, expired = await _take_lease(s, access, item, lease_id)
-                assignment_id, stage = a.id, a.stage
-                a.active_ms = max(a.active_ms, active_ms)
-                await _advance_stage(s, item, access.project.overlap, a.stage)
-            annotation = Annotation(
-                project_id=access.project.id,
-                item_id=item_id,
-                user_id=user.id,
-                assignment_id=assignment_id,
-                stage=stage if last is None else last.stage,
-                version=(latest or 0) + 1,
-                base_version=base_version,
-                result=clean,
-                meta=meta or {},
-                schema_version_id=version_row.id,
-                guideline_version_id=await _guideline_in_force(s, access.project.id),
-                active_ms=active_ms,
-                lease_expired=expired,
-                idempotency_key=idempotency_key,
-            )
-            s.add(annotation)
-            await s.execute(delete(Draft).where(Draft.item_id == item_id, Draft.user_id == user.id))
-            audit.record(s, user.id, "annotation.submit", access.project.id, "item", item_id)
+        stored, replayed = await db.run_write(_store, sub, clean)
     except (IntegrityError, Conflict) as exc:
         # A concurrent retry with the same key may have committed while this one ran (under
         # READ COMMITTED it then looks like a version conflict): answer it as a replay.
-        async with db.read() as s:
-            prior = await _replay(s, user.id, idempotency_key, item_id)
+        prior = await db.run_read(_replay, sub.user_id, sub.key, sub.item_id)
         if prior is not None:
             return SubmitOutcome(prior, True)
         if isinstance(exc, Conflict):
@@ -202,7 +391,7 @@ async def submit(
         raise Conflict(
             "a concurrent edit created this version first", code="version_conflict"
         ) from None
-    return SubmitOutcome(annotation, False)
+    return SubmitOutcome(stored, replayed)
 
 
 async def save_draft(

@@ -1,11 +1,19 @@
-"""Users, passwords (argon2), browser sessions and personal API tokens."""
+"""Users, passwords (argon2), browser sessions and personal API tokens.
+
+Who a session or token belongs to is kept in memory for ``PRINCIPAL_CACHE_SECONDS`` (5 s) after
+it was looked up, so a burst of requests does not read the same rows each time. Signing out and
+revoking a token forget every kept entry at once in this process; in another process (a second
+server, the CLI) they take effect within those 5 seconds.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,6 +33,34 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 def _sha256(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+PRINCIPAL_CACHE_SECONDS = 5.0
+_PRINCIPAL_CACHE_MAX = 10_000
+# (database url, "session"|"token", token hash) -> (monotonic deadline, principal, expires_at)
+_principals: dict[tuple[str, str, str], tuple[float, Any, Any]] = {}
+
+
+def _cached(db: Database, via: str, token_hash: str) -> tuple[Any, Any] | None:
+    hit = _principals.get((db.url, via, token_hash))
+    if hit is None:
+        return None
+    if hit[0] < time.monotonic():
+        _principals.pop((db.url, via, token_hash), None)
+        return None
+    return hit[1], hit[2]
+
+
+def _keep(db: Database, via: str, token_hash: str, principal: Any, expires_at: Any) -> None:
+    if len(_principals) >= _PRINCIPAL_CACHE_MAX:
+        _principals.clear()
+    deadline = time.monotonic() + PRINCIPAL_CACHE_SECONDS
+    _principals[(db.url, via, token_hash)] = (deadline, principal, expires_at)
+
+
+def forget_principals() -> None:
+    """Drops every kept session and token lookup (after a sign-out or a revocation)."""
+    _principals.clear()
 
 
 @dataclass(frozen=True)
@@ -116,20 +152,27 @@ async def start_session(db: Database, user: User, days: int) -> tuple[str, str]:
 async def end_session(db: Database, token: str) -> None:
     async with db.write() as s:
         await s.execute(delete(Session).where(Session.token_hash == _sha256(token)))
+    forget_principals()
 
 
 async def principal_from_session(db: Database, token: str) -> Principal:
+    token_hash = _sha256(token)
+    hit = _cached(db, "session", token_hash)
+    if hit is not None and hit[1] >= utcnow():
+        return hit[0]  # type: ignore[no-any-return]
     async with db.read() as s:
         row = (
             await s.execute(
                 select(User, Session.csrf_token, Session.expires_at)
                 .join(Session, Session.user_id == User.id)
-                .where(Session.token_hash == _sha256(token))
+                .where(Session.token_hash == token_hash)
             )
         ).first()
     if row is None or row[2] < utcnow() or not row[0].is_active:
         raise Unauthenticated("session expired; sign in again", code="session_expired")
-    return Principal(user=row[0], via="session", csrf_token=row[1])
+    principal = Principal(user=row[0], via="session", csrf_token=row[1])
+    _keep(db, "session", token_hash, principal, row[2])
+    return principal
 
 
 async def create_api_token(db: Database, user: User, name: str) -> tuple[ApiToken, str]:
@@ -162,20 +205,27 @@ async def revoke_api_token(db: Database, user: User, token_id: int) -> None:
         )
         if res.rowcount == 0:
             raise NotFound(f"no token {token_id}")
+    forget_principals()
 
 
 async def principal_from_token(db: Database, token: str) -> Principal:
+    token_hash = _sha256(token)
+    hit = _cached(db, "token", token_hash)
+    if hit is not None:
+        return hit[0]  # type: ignore[no-any-return]
     async with db.read() as s:
         row = (
             await s.execute(
                 select(User, ApiToken.revoked_at)
                 .join(ApiToken, ApiToken.user_id == User.id)
-                .where(ApiToken.token_hash == _sha256(token))
+                .where(ApiToken.token_hash == token_hash)
             )
         ).first()
     if row is None or row[1] is not None or not row[0].is_active:
         raise Unauthenticated("unknown or revoked API token", code="bad_token")
-    return Principal(user=row[0], via="token")
+    principal = Principal(user=row[0], via="token")
+    _keep(db, "token", token_hash, principal, None)
+    return principal
 
 
 async def get_user(db: Database, user_id: int | None = None, username: str | None = None) -> User:

@@ -6,12 +6,24 @@ is built. ``versions="latest"`` gives each annotator's latest version; ``"all"``
 
 from __future__ import annotations
 
-from collections import defaultdict
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import (
+    LargeBinary,
+    Text,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
+from sqlalchemy.engine import Connection
 
 from truthline.db.models import Annotation, Item, Prediction, Project, SchemaVersion, User
 from truthline.db.session import Database
@@ -19,6 +31,12 @@ from truthline.errors import InvalidInput
 
 PAGE = 2000
 FORMATS = ("jsonl",)
+
+I = Item.__table__  # noqa: E741
+AN = Annotation.__table__
+P = Prediction.__table__
+Fragment = orjson.Fragment
+EMPTY_OBJECT = (b"{}", "{}")
 
 
 def check_options(fmt: str, versions: str) -> None:
@@ -39,48 +57,179 @@ async def count_items(db: Database, project: Project) -> int:
         return int(await s.scalar(select(func.count()).where(Item.project_id == project.id)) or 0)
 
 
-async def _page_annotations(
-    s: Any, ids: list[int], versions: str, users: dict[int, str], schema_versions: dict[int, int]
-) -> dict[int, list[dict[str, Any]]]:
-    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    rows = await s.execute(
-        select(
-            Annotation.item_id,
-            Annotation.user_id,
-            Annotation.version,
-            Annotation.result,
-            Annotation.meta,
-            Annotation.stage,
-            Annotation.created_at,
-            Annotation.active_ms,
-            Annotation.schema_version_id,
-            Annotation.guideline_version_id,
-            Annotation.lease_expired,
-            Annotation.id,
+# --- reading pages ------------------------------------------------------------------------------
+# Rows are read as plain values, without ORM or JSON/datetime type processing. On SQLite the JSON
+# columns come back as the stored text (as bytes), which is what orjson wrote; it is spliced into
+# the line as is (orjson.Fragment) instead of being decoded and encoded again. PostgreSQL stores
+# JSONB, whose text form differs in spacing from orjson's, so there it is decoded and re-encoded.
+# Annotations and predictions of a page are fetched by the page's id range and the project (items
+# are paged by id, so the range holds exactly the page's items of this project).
+
+
+class _Page:
+    """The statements of one page, for one dialect."""
+
+    def __init__(self, sqlite: bool) -> None:
+        self.sqlite = sqlite
+
+        def raw_json(col: Any) -> Any:
+            return cast(col, LargeBinary) if sqlite else cast(col, Text)
+
+        def raw_time(col: Any) -> Any:
+            return type_coerce(col, Text) if sqlite else type_coerce(col, _NaiveDateTime())
+
+        # On SQLite ``project_id + 0`` keeps the (project, external id) index out of the plan, so
+        # that each page walks the rowid from ``after``; with that index SQLite read and sorted
+        # all of the project's items again for every page.
+        project = (I.c.project_id + literal_column("0")) if sqlite else I.c.project_id
+        self.items = (
+            select(I.c.id, I.c.external_id, raw_json(I.c.data), I.c.stage, I.c.priority)
+            .add_columns(raw_json(I.c.meta))
+            .where(project == bindparam("pid"), I.c.id > bindparam("after"))
+            .order_by(I.c.id)
+            .limit(PAGE)
         )
-        .where(Annotation.item_id.in_(ids))
-        .order_by(Annotation.item_id, Annotation.user_id, Annotation.version)
+        in_page = (
+            bindparam("pid"),
+            bindparam("first"),
+            bindparam("last"),
+        )
+        self.annotations = (
+            select(
+                AN.c.item_id,
+                AN.c.user_id,
+                AN.c.version,
+                raw_json(AN.c.result),
+                raw_json(AN.c.meta),
+                AN.c.stage,
+                raw_time(AN.c.created_at),
+                AN.c.active_ms,
+                AN.c.schema_version_id,
+                AN.c.guideline_version_id,
+                AN.c.lease_expired,
+            )
+            .where(AN.c.project_id == in_page[0], AN.c.item_id.between(in_page[1], in_page[2]))
+            .order_by(AN.c.item_id, AN.c.user_id, AN.c.version)
+        )
+        self.predictions = (
+            select(P.c.item_id, P.c.source, P.c.score, raw_json(P.c.result))
+            .where(P.c.project_id == in_page[0], P.c.item_id.between(in_page[1], in_page[2]))
+            .order_by(P.c.item_id, P.c.id)
+        )
+
+
+class _NaiveDateTime(Text):
+    """Hands back the driver's value untouched (PostgreSQL: a naive UTC datetime)."""
+
+    def result_processor(self, dialect: Any, coltype: Any) -> None:
+        return None
+
+
+_PAGES: dict[bool, _Page] = {}
+
+
+def _read_page(conn: Connection, page: _Page, project_id: int, after: int) -> tuple:
+    items = conn.execute(page.items, {"pid": project_id, "after": after}).all()
+    if not items:
+        return items, [], []
+    span = {"pid": project_id, "first": items[0][0], "last": items[-1][0]}
+    return (
+        items,
+        conn.execute(page.annotations, span).all(),
+        conn.execute(page.predictions, span).all(),
     )
-    for r in rows:
+
+
+# --- writing lines ------------------------------------------------------------------------------
+
+
+def _json(raw: Any) -> Any:
+    """A JSON column's raw value as something orjson writes out unchanged in meaning."""
+    if raw is None:
+        return None
+    if isinstance(raw, bytes):
+        if b"\n" in raw or b"\r" in raw:  # not what orjson writes: keep the line on one line
+            return orjson.loads(raw)
+        return Fragment(raw)
+    return orjson.loads(raw)
+
+
+def _time(raw: Any) -> str | None:
+    """The stored UTC time as ``datetime.isoformat`` of the aware value would give it."""
+    if raw is None:
+        return None
+    if isinstance(raw, datetime):  # PostgreSQL: naive UTC
+        return raw.isoformat() + "+00:00"
+    if len(raw) == 26 and raw[10] == " " and raw[19] == ".":  # "YYYY-MM-DD HH:MM:SS.ffffff"
+        frac = raw[20:]
+        if frac == "000000":
+            return f"{raw[:10]}T{raw[11:19]}+00:00"
+        return f"{raw[:10]}T{raw[11:19]}.{frac}+00:00"
+    return datetime.fromisoformat(raw).replace(tzinfo=UTC).isoformat()
+
+
+def _annotation_entries(
+    rows: list, versions: str, users: dict[int, str], schema_versions: dict[int, int]
+) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    latest = versions == "latest"
+    for item_id, user_id, version, result, meta, stage, created, active, sv, gv, expired in rows:
+        annotator = users.get(user_id)
+        if annotator is None:
+            annotator = str(user_id)
         entry = {
-            "annotator": users.get(r.user_id, str(r.user_id)),
-            "version": r.version,
-            "stage": r.stage,
-            "result": r.result,
-            "created_at": _iso(r.created_at),
-            "active_ms": r.active_ms,
-            "schema_version": schema_versions.get(r.schema_version_id),
-            "guideline_version": r.guideline_version_id,
-            "lease_expired": r.lease_expired,
+            "annotator": annotator,
+            "version": version,
+            "stage": stage,
+            "result": _json(result),
+            "created_at": _time(created),
+            "active_ms": active,
+            "schema_version": schema_versions.get(sv),
+            "guideline_version": gv,
+            "lease_expired": bool(expired),
         }
-        if r.meta:
-            entry["meta"] = r.meta
-        bucket = out[r.item_id]
-        if versions == "latest" and bucket and bucket[-1]["annotator"] == entry["annotator"]:
+        if meta is not None and meta not in EMPTY_OBJECT:
+            decoded = orjson.loads(meta)
+            if decoded:
+                entry["meta"] = Fragment(meta) if isinstance(meta, bytes) else decoded
+        bucket = out.get(item_id)
+        if bucket is None:
+            out[item_id] = [entry]
+        elif latest and bucket[-1]["annotator"] == annotator:
             bucket[-1] = entry  # rows come in version order: the last one wins
         else:
             bucket.append(entry)
     return out
+
+
+def _lines(items: list, anns: dict, pred_rows: list) -> bytes:
+    preds: dict[int, list[dict[str, Any]]] = {}
+    for item_id, source, score, result in pred_rows:
+        entry = {"source": source, "score": score, "result": _json(result)}
+        bucket = preds.get(item_id)
+        if bucket is None:
+            preds[item_id] = [entry]
+        else:
+            bucket.append(entry)
+    dumps, empty = orjson.dumps, []
+    lines = []
+    for item_id, external_id, data, stage, priority, meta in items:
+        line: dict[str, Any] = {
+            "id": external_id,
+            "item_id": item_id,
+            "stage": stage,
+            "priority": priority,
+            "data": _json(data),
+            "annotations": anns.get(item_id, empty),
+            "predictions": preds.get(item_id, empty),
+        }
+        if meta is not None and meta not in EMPTY_OBJECT:
+            media = (orjson.loads(meta) or {}).get("media")
+            if media:
+                line["media"] = media
+        lines.append(dumps(line))
+    lines.append(b"")
+    return b"\n".join(lines)
 
 
 async def stream_jsonl(
@@ -99,44 +248,20 @@ async def stream_jsonl(
                 )
             ).all()
         )
-    after = 0
-    while True:
-        async with db.read() as s:
-            items = (
-                await s.execute(
-                    select(
-                        Item.id, Item.external_id, Item.data, Item.stage, Item.priority, Item.meta
-                    )
-                    .where(Item.project_id == project.id, Item.id > after)
-                    .order_by(Item.id)
-                    .limit(PAGE)
-                )
-            ).all()
+    page = _PAGES.get(db.is_sqlite)
+    if page is None:
+        page = _PAGES[db.is_sqlite] = _Page(db.is_sqlite)
+    # The next page is read (in the database thread on SQLite) while this one is written out.
+    ahead = asyncio.ensure_future(db.run_read(_read_page, page, project.id, 0))
+    try:
+        while True:
+            items, ann_rows, pred_rows = await ahead
             if not items:
                 return
-            ids = [i.id for i in items]
-            anns = await _page_annotations(s, ids, versions, users, schema_versions)
-            preds: dict[int, list[dict[str, Any]]] = defaultdict(list)
-            for p in await s.execute(
-                select(
-                    Prediction.item_id, Prediction.source, Prediction.score, Prediction.result
-                ).where(Prediction.item_id.in_(ids))
-            ):
-                preds[p.item_id].append({"source": p.source, "score": p.score, "result": p.result})
-        lines = []
-        for it in items:
-            line: dict[str, Any] = {
-                "id": it.external_id,
-                "item_id": it.id,
-                "stage": it.stage,
-                "priority": it.priority,
-                "data": it.data,
-                "annotations": anns.get(it.id, []),
-                "predictions": preds.get(it.id, []),
-            }
-            if (it.meta or {}).get("media"):
-                line["media"] = it.meta["media"]
-            lines.append(orjson.dumps(line))
-        lines.append(b"")
-        yield b"\n".join(lines)
-        after = items[-1].id
+            ahead = asyncio.ensure_future(db.run_read(_read_page, page, project.id, items[-1][0]))
+            anns = _annotation_entries(ann_rows, versions, users, schema_versions)
+            yield _lines(items, anns, pred_rows)
+    finally:
+        if not ahead.done():
+            with contextlib.suppress(Exception):
+                await ahead  # a page read at most; never left running on a pooled connection

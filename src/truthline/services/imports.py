@@ -30,6 +30,7 @@ from truthline.services.projects import current_schema
 BATCH = 5000
 MAX_STORED_ERRORS = 10_000
 RESERVED = ("id", "external_id", "priority", "predictions", "_media", "meta")
+_RESERVED = frozenset(RESERVED)
 
 
 @dataclass
@@ -78,7 +79,13 @@ class _Shaper:
             return RecordError(
                 rec.line, rec.source, "priority", "priority must be an integer", repr(priority)[:80]
             )
-        item_data = {k: v for k, v in data.items() if k not in RESERVED}
+        if _RESERVED.isdisjoint(data):
+            item_data = data  # nothing to drop: no copy
+        else:
+            item_data = data.copy()
+            for key in RESERVED:
+                if key in item_data:
+                    del item_data[key]
         problems = validate_item(self.schema, item_data)
         if problems:
             fld, reason = problems[0]

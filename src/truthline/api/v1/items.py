@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Query
 
 from truthline.api.deps import CurrentPrincipal, Db, State
@@ -14,7 +16,6 @@ from truthline.api.schemas import (
     PredictionRead,
 )
 from truthline.api.v1 import paging
-from truthline.db.models import Annotation, Item
 from truthline.errors import NotFound
 from truthline.policies import project_access
 from truthline.services import annotations, audit, browse, predictions, queue
@@ -23,7 +24,8 @@ from truthline.services.media import media_urls
 router = APIRouter(tags=["items"])
 
 
-def item_read(item: Item, secret: str | None, ttl: int = 600, cls: type = ItemRead) -> ItemRead:
+def item_read(item: Any, secret: str | None, ttl: int = 600, cls: type = ItemRead) -> ItemRead:
+    """``item``: an Item or any row with its columns (id, external_id, data, meta, ...)."""
     read = cls.model_validate(item)
     read.media = (item.meta or {}).get("media", {})
     if secret:
@@ -31,7 +33,7 @@ def item_read(item: Item, secret: str | None, ttl: int = 600, cls: type = ItemRe
     return read
 
 
-def annotation_read(a: Annotation, annotator: str | None = None) -> AnnotationRead:
+def annotation_read(a: Any, annotator: str | None = None) -> AnnotationRead:
     read = AnnotationRead.model_validate(a)
     read.annotator = annotator
     return read

@@ -16,7 +16,7 @@ from truthline.api.schemas import (
     SkipIn,
 )
 from truthline.api.v1.items import item_read
-from truthline.db.models import Assignment, SchemaVersion
+from truthline.db.models import Assignment
 from truthline.errors import Conflict, NotFound
 from truthline.policies import ProjectAccess, project_access
 from truthline.services import guidelines, queue
@@ -33,25 +33,21 @@ async def next_item(
     if pending is not None:
         raise Conflict(
             f"confirm guideline version {pending.version} before taking work",
-            code="guideline_ack_required", version=pending.version, since=pending.since,
+            code="guideline_ack_required",
+            version=pending.version,
+            since=pending.since,
         )
     got = await queue.next_item(state.db, access, (body or NextIn()).stage)
     if got.status != "assigned":
         return NextRead(status=got.status, retry_after=got.retry_after)  # type: ignore[arg-type]
     assert got.item is not None and got.assignment is not None
-    async with state.db.read() as s:
-        version = await s.scalar(
-            select(SchemaVersion.version).where(
-                SchemaVersion.id == access.project.schema_version_id
-            )
-        )
     return NextRead(
         status="assigned",
         lease=LeaseRead.model_validate(got.assignment),
         item=item_read(got.item, state.secret, state.settings.media_url_ttl_seconds),
         predictions=[PredictionRead.model_validate(p) for p in got.predictions or []],
         draft=DraftRead.model_validate(got.draft) if got.draft else None,
-        schema_version=version,
+        schema_version=got.schema_version,
     )
 
 
