@@ -9,9 +9,8 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from truthline.db.models import Annotation, Item, Project
+from truthline.db.models import Item, Project
 from truthline.db.session import Database
-from truthline.services import quality_hooks
 
 
 async def project_row(db: Database, project_id: int) -> Project:
@@ -34,17 +33,11 @@ async def submit(
     return await c.post(f"/api/v1/projects/{project.id}/items/{item_id}/annotations", json=body)
 
 
-async def run_hooks(db: Database, project_id: int, annotation_id: int) -> tuple[dict, str]:
-    """What the submit path does after storing ``annotation_id``."""
-    async with db.write() as s:
-        project = await s.get(Project, project_id)
-        a = await s.get(Annotation, annotation_id)
-        assert project is not None and a is not None
-        item = await s.get(Item, a.item_id)
-        assert item is not None
-        extra = await quality_hooks.after_submit(s, project, item, a)
-        stage = await quality_hooks.on_annotate_complete(s, project, a.item_id)
-    return extra, stage
+async def run_hooks(db: Database, project_id: int, answer: dict) -> tuple[dict, str]:
+    """What the submit path did after storing the annotation ``answer`` (the submit's
+    response body): the gold feedback it carried and the item's stage afterwards."""
+    extra = {"gold": answer["gold"]} if answer.get("gold") is not None else {}
+    return extra, await stage_of(db, answer["item_id"])
 
 
 async def annotate_next(
@@ -56,7 +49,7 @@ async def annotate_next(
     item = task["item"]
     r = await submit(c, project, item["id"], result_for(item), lease_id=task["lease"]["id"])
     assert r.status_code == 201, r.text
-    extra, stage = await run_hooks(db, project.id, r.json()["id"])
+    extra, stage = await run_hooks(db, project.id, r.json())
     return item["id"], extra, stage
 
 

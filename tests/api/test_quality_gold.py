@@ -82,7 +82,7 @@ async def test_gold_never_in_ordinary_queue_and_never_twice(db: Database, app: A
             if task["lease"]["id"] == lease.id:  # resumes the live gold lease first
                 r = await submit(c, project, item.id, label("pos"), lease_id=lease.id)
                 assert r.status_code == 201
-                await run_hooks(db, project.id, r.json()["id"])
+                await run_hooks(db, project.id, r.json())
                 task = (await c.post(f"/api/v1/projects/{project.id}/queue/next")).json()
             seen.add(task["item"]["id"])
             r = await submit(
@@ -102,7 +102,7 @@ async def test_gold_submit_is_scored_with_feedback(db: Database, app: Any) -> No
     async with await client_for(app, db, ann) as c:
         r = await submit(c, project, item.id, label("pos"), lease_id=lease.id)
         assert r.status_code == 201
-    extra, stage = await run_hooks(db, project.id, r.json()["id"])
+    extra, stage = await run_hooks(db, project.id, r.json())
     assert extra == {
         "gold": {"score": 0.0, "passed": False, "feedback": "It complains about the price."}
     }
@@ -133,7 +133,7 @@ async def test_flag_and_pause_under_threshold(db: Database, app: Any) -> None:
     lease, item = await _lease_via_hook(db, project.id, ann.id)
     async with await client_for(app, db, ann) as c:
         r = await submit(c, project, item.id, label("pos"), lease_id=lease.id)
-    extra, _ = await run_hooks(db, project.id, r.json()["id"])
+    extra, _ = await run_hooks(db, project.id, r.json())
     assert extra["gold"]["feedback"] is None
     try:
         await _lease_via_hook(db, project.id, ann.id)

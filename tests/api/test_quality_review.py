@@ -117,8 +117,8 @@ async def test_reject_sends_to_rework_and_back_to_review(db: Database, app: Any)
         assert [v["verdict"] for v in mine] == ["reject"]
         r = await submit(a, project, item_id, label("neg"), base_version=1)
         assert r.status_code == 201, r.text
-        extra, stage = await run_hooks(db, project.id, r.json()["id"])
-        assert extra == {"rework_done": True} and stage == "review"
+        extra, stage = await run_hooks(db, project.id, r.json())
+        assert extra == {} and stage == "review"
         assert (await a.get(f"/api/v1/projects/{project.id}/rework")).json()["items"] == []
     async with await client_for(app, db, rev) as c:
         stale = await _review(c, project, item_id, target["id"], "accept")

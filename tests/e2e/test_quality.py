@@ -13,21 +13,6 @@ pytestmark = pytest.mark.e2e
 
 GOLD_FEEDBACK = "Thanks and praise are positive (guideline 2.1)."
 REJECT_COMMENT = "A complaint about the order: negative (guideline 2.2)."
-# Remove these marks once the quality hooks are called from the queue and submit paths.
-NO_GOLD_HOOKS = pytest.mark.xfail(
-    strict=True,
-    reason="services/queue.py does not call quality_hooks.before_lease (no gold item is leased "
-    "at gold rate 1.0) and services/annotations.py does not call quality_hooks.after_submit "
-    "(the submit's answer carries no `gold` score or feedback)",
-)
-NO_REVIEW_HOOKS = pytest.mark.xfail(
-    strict=True,
-    reason="services/annotations.py does not call quality_hooks.on_annotate_complete (with "
-    "review mode 'all' a submit leaves the item 'done', not 'review') nor after_submit (a "
-    "rework edit does not send the item back to review)",
-)
-
-
 def _item_id(server, project: str, external_id: str) -> int:
     pid = server.projects[project]
     page = server.api("GET", f"/projects/{pid}/items", params={"limit": 200}).json()
@@ -51,7 +36,6 @@ def _choose(page, label: str) -> None:
     expect(choice).to_have_attribute("aria-checked", "true")
 
 
-@NO_GOLD_HOOKS
 def test_gold_item_in_the_queue_with_feedback(page, server) -> None:
     pid = server.projects["Golden"]
     k1 = _item_id(server, "Golden", "k1")
@@ -100,7 +84,6 @@ def test_gold_item_in_the_queue_with_feedback(page, server) -> None:
     expect(page.get_by_test_id(f"gold-item-{k1}")).to_be_visible()
 
 
-@NO_REVIEW_HOOKS
 def test_review_rejects_then_rework_then_accept(page, server) -> None:
     pid = server.projects["Reviewed"]
     r1 = _item_id(server, "Reviewed", "r1")
@@ -188,7 +171,6 @@ def test_review_rejects_then_rework_then_accept(page, server) -> None:
     ]
 
 
-@NO_REVIEW_HOOKS
 def test_dashboard_drills_down_from_the_pareto_to_the_item(page, server) -> None:
     """Runs after the review test: its rejection is the one error code counted."""
     pid = server.projects["Reviewed"]

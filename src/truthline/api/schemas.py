@@ -182,6 +182,9 @@ class AnnotationRead(Out):
     active_ms: int
     lease_expired: bool
     created_at: datetime
+    gold: dict[str, Any] | None = Field(
+        default=None, description="after a gold item's submit, when feedback is on"
+    )
 
 
 class ItemRead(Out):

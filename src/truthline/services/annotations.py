@@ -9,7 +9,7 @@ Edits (base_version = the latest version) need no lease.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -80,6 +80,7 @@ class StoredAnnotation:
 class SubmitOutcome:
     annotation: Any  # StoredAnnotation, or the stored row of a replay (same attributes)
     replayed: bool  # True when the idempotency key had already been used: nothing new stored
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. gold feedback
 
 
 def item_context(item: Any) -> ItemContext:
@@ -391,7 +392,11 @@ async def submit(
         raise Conflict(
             "a concurrent edit created this version first", code="version_conflict"
         ) from None
-    return SubmitOutcome(stored, replayed)
+    if replayed:
+        return SubmitOutcome(stored, True)
+    from truthline.services.quality_wiring import after_submit
+
+    return SubmitOutcome(stored, False, await after_submit(db, access, stored))
 
 
 async def save_draft(

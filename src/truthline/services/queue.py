@@ -250,6 +250,11 @@ async def next_item(db: Database, access: ProjectAccess, stage: str = "annotate"
         raise InvalidInput(f"unknown stage {stage!r}", field="stage", value=stage)
     if not access.may_work_stage(stage):
         raise Forbidden(f"your role ({access.role}) does not work the {stage} stage")
+    from truthline.services.quality_wiring import gold_before_lease
+
+    gold = await gold_before_lease(db, access, stage)
+    if gold is not None:
+        return gold  # type: ignore[no-any-return]
     return await db.run_write(_next_in_transaction, access, stage, not db.is_sqlite)
 
 

@@ -11,10 +11,18 @@ import hashlib
 import math
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from truthline.db.models import Annotation, GoldScore, Item, Project, ReviewBatch, ReviewTask
+from truthline.db.models import (
+    Annotation,
+    Assignment,
+    GoldScore,
+    Item,
+    Project,
+    ReviewBatch,
+    ReviewTask,
+)
 from truthline.db.types import utcnow
 from truthline.quality import QualityInputError, consolidate
 from truthline.quality.sampling import (
@@ -80,6 +88,17 @@ async def send_to_review(
         s.add(task)
     task.reason, task.reviews_needed, task.batch_id = reason, needed, batch_id
     task.status, task.outcome, task.created_at, task.done_at = "open", None, utcnow(), None
+    # An item back from rework is a new review round: earlier reviewers' ended leases must not
+    # keep them from taking it again (the verdicts themselves keep the history).
+    await s.execute(
+        update(Assignment)
+        .where(
+            Assignment.item_id == item.id,
+            Assignment.stage == "review",
+            Assignment.status.not_in(("leased", "released", "expired")),
+        )
+        .values(status="released")
+    )
     item.stage, item.slots_free = "review", needed
     await s.flush()
     return task

@@ -60,7 +60,9 @@ async def submit(
     )
     if outcome.replayed:
         response.status_code = 200
-    return annotation_read(outcome.annotation, principal.user.username)
+    read = annotation_read(outcome.annotation, principal.user.username)
+    read.gold = outcome.extra.get("gold")
+    return read
 
 
 @router.get("/projects/{project}/items/{item_id}/annotations", response_model=list[AnnotationRead])

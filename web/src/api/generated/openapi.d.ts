@@ -1185,6 +1185,13 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Gold
+             * @description after a gold item's submit, when feedback is on
+             */
+            gold?: {
+                [key: string]: unknown;
+            } | null;
             /** Guideline Version Id */
             guideline_version_id: number | null;
             /** Id */
