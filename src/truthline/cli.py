@@ -362,6 +362,9 @@ def export(
     output: Annotated[Path, typer.Option("-o", "--output", help="file to write ('-' = stdout)")],
     format: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
     versions: Annotated[str, typer.Option(help="latest | all")] = "latest",
+    include: Annotated[
+        str, typer.Option(help="comma-separated extras: consolidated, agreement, review, gold")
+    ] = "",
 ) -> None:
     """Export a project's items with annotations and predictions (streamed)."""
     from truthline.policies import project_access
@@ -379,7 +382,10 @@ def export(
             tmp = output.with_name(output.name + ".part")
             with _progress() as bar, sink or tmp.open("wb") as fh:  # type: ignore[attr-defined]
                 task = bar.add_task(f"export {access.project.name}", total=total)
-                async for chunk in exports.stream_jsonl(db, access.project, versions=versions):
+                extras = tuple(p.strip() for p in include.split(",") if p.strip())
+                async for chunk in exports.stream_jsonl(
+                    db, access.project, versions=versions, include=extras
+                ):
                     fh.write(chunk)
                     lines += chunk.count(b"\n")
                     bar.update(task, completed=lines)

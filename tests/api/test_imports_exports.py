@@ -248,3 +248,24 @@ async def test_huge_image_gets_a_preview(db: Database, app: Any) -> None:
     got = await c.get(item["media_urls"]["image.preview"])
     assert got.status_code == 200
     assert Image.open(io.BytesIO(got.content)).size == (2048, 410)
+
+
+async def test_export_can_carry_quality_extras(db: Database, app: Any) -> None:
+    project, c = await _lead(db, app)
+    await c.post(f"/api/v1/projects/{project.id}/imports",
+                 files=_upload("i.jsonl", b'{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'))
+    items = (await c.get(f"/api/v1/projects/{project.id}/items")).json()["items"]
+    answer = {"sentiment": {"labels": ["pos"]}}
+    r = await c.put(f"/api/v1/projects/{project.id}/items/{items[0]['id']}/gold",
+                    json={"answer": answer, "feedback": "see 2.1"})
+    assert r.status_code in (200, 201), r.text
+    url = f"/api/v1/projects/{project.id}/export"
+    lines = [orjson.loads(x) for x in
+             (await c.get(url, params={"include": "gold,review"})).content.splitlines()]
+    by_id = {line["id"]: line for line in lines}
+    assert by_id["a"]["quality"]["gold"]["answer"] == answer
+    assert by_id["a"]["quality"]["review"] == [] and by_id["b"]["quality"]["gold"] is None
+    plain = [orjson.loads(x) for x in (await c.get(url)).content.splitlines()]
+    assert all("quality" not in line for line in plain)
+    bad = await c.get(url, params={"include": "gold,secrets"})
+    assert bad.status_code == 422 and bad.json()["error"]["details"]["value"] == "secrets"

@@ -294,6 +294,9 @@ class ImportRead(Out):
 class ExportCreate(In):
     format: Literal["jsonl"] = "jsonl"
     versions: Literal["latest", "all"] = "latest"
+    include: list[Literal["consolidated", "agreement", "review", "gold"]] = Field(
+        default_factory=list, description="quality extras added to each line"
+    )
 
 
 class JobRead(Out):

@@ -45,7 +45,12 @@ async def run_export_job(ctx: JobContext) -> dict[str, Any]:
     tmp = final.with_suffix(".part")
     lines = 0
     with tmp.open("wb") as fh:
-        async for chunk in stream_jsonl(ctx.db, project, versions=ctx.job.payload["versions"]):
+        async for chunk in stream_jsonl(
+            ctx.db,
+            project,
+            versions=ctx.job.payload["versions"],
+            include=tuple(ctx.job.payload.get("include", ())),
+        ):
             fh.write(chunk)
             lines += chunk.count(b"\n")
             await ctx.progress(lines, total)

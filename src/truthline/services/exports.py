@@ -202,7 +202,7 @@ def _annotation_entries(
     return out
 
 
-def _lines(items: list, anns: dict, pred_rows: list) -> bytes:
+def _lines(items: list, anns: dict, pred_rows: list, quality: dict | None = None) -> bytes:
     preds: dict[int, list[dict[str, Any]]] = {}
     for item_id, source, score, result in pred_rows:
         entry = {"source": source, "score": score, "result": _json(result)}
@@ -227,16 +227,40 @@ def _lines(items: list, anns: dict, pred_rows: list) -> bytes:
             media = (orjson.loads(meta) or {}).get("media")
             if media:
                 line["media"] = media
+        if quality is not None:
+            line["quality"] = quality.get(item_id, {})
         lines.append(dumps(line))
     lines.append(b"")
     return b"\n".join(lines)
 
 
+def check_include(include: tuple[str, ...]) -> tuple[str, ...]:
+    from truthline.services.quality_export import INCLUDES
+
+    unknown = [part for part in include if part not in INCLUDES]
+    if unknown:
+        raise InvalidInput(
+            f"unknown include {unknown[0]!r}; known: {', '.join(INCLUDES)}",
+            field="include",
+            value=unknown[0],
+        )
+    return tuple(dict.fromkeys(include))
+
+
+async def _quality(db: Database, project: Project, items: list, include: tuple[str, ...]) -> dict:
+    from truthline.services.quality_export import quality_for_items
+
+    async with db.read() as s:
+        return await quality_for_items(s, project, [row[0] for row in items], include)
+
+
 async def stream_jsonl(
-    db: Database, project: Project, *, versions: str = "latest"
+    db: Database, project: Project, *, versions: str = "latest", include: tuple[str, ...] = ()
 ) -> AsyncIterator[bytes]:
-    """Yields chunks of JSONL bytes (one page of items per chunk)."""
+    """Yields chunks of JSONL bytes (one page of items per chunk). ``include`` adds a
+    ``quality`` object per item: any of consolidated, agreement, review, gold."""
     check_options("jsonl", versions)
+    include = check_include(include)
     async with db.read() as s:
         users = dict((await s.execute(select(User.id, User.username))).all())
         schema_versions = dict(
@@ -260,7 +284,8 @@ async def stream_jsonl(
                 return
             ahead = asyncio.ensure_future(db.run_read(_read_page, page, project.id, items[-1][0]))
             anns = _annotation_entries(ann_rows, versions, users, schema_versions)
-            yield _lines(items, anns, pred_rows)
+            quality = await _quality(db, project, items, include) if include else None
+            yield _lines(items, anns, pred_rows, quality)
     finally:
         if not ahead.done():
             with contextlib.suppress(Exception):

@@ -125,7 +125,7 @@ async def current_versions(db: Database, version_ids: list[int | None]) -> dict[
         rows = await s.execute(
             select(SchemaVersion.id, SchemaVersion.version).where(SchemaVersion.id.in_(ids))
         )
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
 
 async def schema_versions(db: Database, project: Project) -> list[SchemaVersion]:

@@ -22,19 +22,23 @@ async def stream_export(
     state: State,
     format: str = "jsonl",
     versions: str = Query("latest", description="latest | all"),
+    include: str = Query(
+        "", description="comma-separated extras: consolidated, agreement, review, gold"
+    ),
 ) -> StreamingResponse:
     access = await project_access(state.db, principal.user, project, "export.run")
     exports.check_options(format, versions)
+    extras = exports.check_include(tuple(p.strip() for p in include.split(",") if p.strip()))
     await audit.log(
         state.db,
         principal.user.id,
         "export.download",
         project_id=access.project.id,
-        details={"format": format, "versions": versions},
+        details={"format": format, "versions": versions, "include": list(extras)},
     )
     headers = {"content-disposition": f'attachment; filename="{access.project.id}.jsonl"'}
     return StreamingResponse(
-        exports.stream_jsonl(state.db, access.project, versions=versions),
+        exports.stream_jsonl(state.db, access.project, versions=versions, include=extras),
         media_type="application/x-ndjson",
         headers=headers,
     )
@@ -49,7 +53,12 @@ async def create_export(
         job = jobs.enqueue(
             s,
             "export",
-            {"project_id": access.project.id, "format": body.format, "versions": body.versions},
+            {
+                "project_id": access.project.id,
+                "format": body.format,
+                "versions": body.versions,
+                "include": list(body.include),
+            },
             project_id=access.project.id,
             created_by=principal.user.id,
         )

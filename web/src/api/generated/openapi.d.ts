@@ -1276,6 +1276,11 @@ export interface components {
              */
             format?: "jsonl";
             /**
+             * Include
+             * @description quality extras added to each line
+             */
+            include?: ("consolidated" | "agreement" | "review" | "gold")[];
+            /**
              * Versions
              * @default latest
              * @enum {string}
@@ -2862,6 +2867,8 @@ export interface operations {
         parameters: {
             query?: {
                 format?: string;
+                /** @description comma-separated extras: consolidated, agreement, review, gold */
+                include?: string;
                 /** @description latest | all */
                 versions?: string;
             };
