@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
+
+from truthline.devtools.server import wait_healthy
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS = BENCH_DIR / "RESULTS.md"
@@ -183,23 +184,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> float:
-    """Polls /api/v1/health until it answers 200; returns the monotonic time it did."""
-    deadline = time.monotonic() + timeout
-    url = f"http://127.0.0.1:{port}/api/v1/health"
-    with httpx.Client(timeout=1) as client:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}")
-            try:
-                if client.get(url).status_code == 200:
-                    return time.monotonic()
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.005)
-    raise RuntimeError("server did not become healthy")
 
 
 @contextmanager

@@ -26,13 +26,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from truthline.devtools.server import wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -236,16 +237,7 @@ def _installation(runs: int, submits: int) -> Iterator[tuple[str, dict[str, Any]
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("truthline serve did not start")
-                time.sleep(0.1)
+            wait_healthy(port, proc, timeout=60)
             yield url, info
         finally:
             proc.terminate()

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -17,6 +16,8 @@ import httpx
 import orjson
 import pytest
 from tests.conftest import IN_CI, PG_URL, pg_reachable
+
+from truthline.devtools.server import wait_healthy
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent / "truthline"
@@ -47,15 +48,12 @@ def _start(env: dict, port: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    try:
+        wait_healthy(port, proc, timeout=30)
+    except RuntimeError:
+        proc.kill()
+        raise
+    return proc
 
 
 async def _annotate(

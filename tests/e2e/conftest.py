@@ -10,11 +10,9 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from tests.e2e.support import (
     BIN,
@@ -28,6 +26,8 @@ from tests.e2e.support import (
     free_port,
     missing_prerequisite,
 )
+
+from truthline.devtools.server import wait_healthy
 
 
 @pytest.fixture(scope="session")
@@ -68,19 +68,13 @@ def server(e2e_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    "truthline serve did not start:\n"
-                    + (data / "server.log").read_text(errors="replace")
-                )
-            time.sleep(0.1)
+        try:
+            wait_healthy(port, proc, timeout=30)
+        except RuntimeError as exc:
+            raise RuntimeError(
+                f"truthline serve did not start ({exc}):\n"
+                + (data / "server.log").read_text(errors="replace")
+            ) from None
         yield Server(url=url, token=info["token"], projects=info["projects"], data_dir=data)
     finally:
         proc.terminate()
