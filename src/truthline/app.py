@@ -68,23 +68,23 @@ def create_app(settings: Settings | None = None, *, migrate_on_start: bool = Tru
     app.add_middleware(
         BodyLimitMiddleware, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes
     )
-    _mount_web(app)
+    _mount_web(app, settings.web_dir or STATIC)
     return app
 
 
-def _mount_web(app: FastAPI) -> None:
+def _mount_web(app: FastAPI, static: Path) -> None:
     """Serves the built single-page app: assets by path, index.html for every other page."""
-    if (STATIC / "assets").is_dir():
-        app.mount("/assets", StaticFiles(directory=STATIC / "assets"), name="assets")
+    if (static / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=static / "assets"), name="assets")
 
     @app.get("/{path:path}", include_in_schema=False, response_model=None)
     async def spa(path: str, request: Request) -> FileResponse | HTMLResponse | JSONResponse:
         if path.startswith("api/"):
             return errors.error_response(404, "not_found", f"no route /{path}")
-        candidate = (STATIC / path).resolve()
-        if path and candidate.is_file() and STATIC.resolve() in candidate.parents:
+        candidate = (static / path).resolve()
+        if path and candidate.is_file() and static.resolve() in candidate.parents:
             return FileResponse(candidate)
-        index = STATIC / "index.html"
+        index = static / "index.html"
         if index.exists():
             return FileResponse(index, headers={"cache-control": "no-cache"})
         return HTMLResponse(NOT_BUILT)

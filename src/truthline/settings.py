@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     embedded_workers: int = Field(default=1, ge=0, description="job worker threads in `serve`")
     media_url_ttl_seconds: int = Field(default=600, ge=10)
     secure_cookies: bool = Field(default=False, description="set the Secure flag on cookies")
+    web_dir: Path | None = Field(
+        default=None, description="serve the web app from this folder; default: the built-in one"
+    )
 
     def resolved_database_url(self) -> str:
         if self.database_url:

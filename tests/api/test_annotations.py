@@ -278,6 +278,9 @@ async def test_draft_with_unpaired_surrogates_is_422(db: Database, app: Any) -> 
     project, (c,) = await _one(db, app)
     task = await _task(c, project)
     raw = b'{"result": {"note": "\\ud8f7 alone"}}'
-    r = await c.put(f"/api/v1/projects/{project.id}/items/{task['item']['id']}/draft",
-                    content=raw, headers={"content-type": "application/json"})
+    r = await c.put(
+        f"/api/v1/projects/{project.id}/items/{task['item']['id']}/draft",
+        content=raw,
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input", r.text

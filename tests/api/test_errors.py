@@ -113,9 +113,18 @@ async def test_spa_fallback(anon: httpx.AsyncClient) -> None:
 async def test_values_the_database_cannot_hold_are_422(db: Database, app: Any) -> None:
     user = await make_user(db)
     async with await client_for(app, db, user) as c:
-        p = (await c.post("/api/v1/projects", json={"name": "big", "schema": {
-            "fields": [{"name": "text", "type": "text"}],
-            "questions": [{"name": "q", "kind": "classification", "classes": ["a"]}]}})).json()
+        p = (
+            await c.post(
+                "/api/v1/projects",
+                json={
+                    "name": "big",
+                    "schema": {
+                        "fields": [{"name": "text", "type": "text"}],
+                        "questions": [{"name": "q", "kind": "classification", "classes": ["a"]}],
+                    },
+                },
+            )
+        ).json()
         r = await c.post(f"/api/v1/leases/{-(10**25)}/heartbeat", json={})
         assert r.status_code in (404, 422), r.text
         r = await c.get(f"/api/v1/projects/{p['id']}/items/{10**22}")
@@ -123,6 +132,7 @@ async def test_values_the_database_cannot_hold_are_422(db: Database, app: Any) -
         r = await c.patch(f"/api/v1/projects/{p['id']}", json={})
         assert r.status_code == 200 and r.json()["name"] == "big"
         raw = b'{"description": "\\ud8f7 lone surrogate"}'
-        r = await c.patch(f"/api/v1/projects/{p['id']}", content=raw,
-                          headers={"content-type": "application/json"})
+        r = await c.patch(
+            f"/api/v1/projects/{p['id']}", content=raw, headers={"content-type": "application/json"}
+        )
         assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input", r.text

@@ -238,8 +238,9 @@ async def test_huge_image_gets_a_preview(db: Database, app: Any) -> None:
         big = io.BytesIO()
         Image.new("RGB", (5000, 1000), "blue").save(big, "JPEG")
         z.writestr("big.jpg", big.getvalue())
-    r = await c.post(f"/api/v1/projects/{project.id}/imports", files=_upload("b.zip",
-                                                                             buf.getvalue()))
+    r = await c.post(
+        f"/api/v1/projects/{project.id}/imports", files=_upload("b.zip", buf.getvalue())
+    )
     assert r.json()["created"] == 1, r.text
     item = (await c.get(f"/api/v1/projects/{project.id}/items")).json()["items"][0]
     facts = item["media"]["image"]
@@ -252,16 +253,22 @@ async def test_huge_image_gets_a_preview(db: Database, app: Any) -> None:
 
 async def test_export_can_carry_quality_extras(db: Database, app: Any) -> None:
     project, c = await _lead(db, app)
-    await c.post(f"/api/v1/projects/{project.id}/imports",
-                 files=_upload("i.jsonl", b'{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'))
+    await c.post(
+        f"/api/v1/projects/{project.id}/imports",
+        files=_upload("i.jsonl", b'{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'),
+    )
     items = (await c.get(f"/api/v1/projects/{project.id}/items")).json()["items"]
     answer = {"sentiment": {"labels": ["pos"]}}
-    r = await c.put(f"/api/v1/projects/{project.id}/items/{items[0]['id']}/gold",
-                    json={"answer": answer, "feedback": "see 2.1"})
+    r = await c.put(
+        f"/api/v1/projects/{project.id}/items/{items[0]['id']}/gold",
+        json={"answer": answer, "feedback": "see 2.1"},
+    )
     assert r.status_code in (200, 201), r.text
     url = f"/api/v1/projects/{project.id}/export"
-    lines = [orjson.loads(x) for x in
-             (await c.get(url, params={"include": "gold,review"})).content.splitlines()]
+    lines = [
+        orjson.loads(x)
+        for x in (await c.get(url, params={"include": "gold,review"})).content.splitlines()
+    ]
     by_id = {line["id"]: line for line in lines}
     assert by_id["a"]["quality"]["gold"]["answer"] == answer
     assert by_id["a"]["quality"]["review"] == [] and by_id["b"]["quality"]["gold"] is None

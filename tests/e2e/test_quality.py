@@ -13,6 +13,8 @@ pytestmark = pytest.mark.e2e
 
 GOLD_FEEDBACK = "Thanks and praise are positive (guideline 2.1)."
 REJECT_COMMENT = "A complaint about the order: negative (guideline 2.2)."
+
+
 def _item_id(server, project: str, external_id: str) -> int:
     pid = server.projects[project]
     page = server.api("GET", f"/projects/{pid}/items", params={"limit": 200}).json()

@@ -1,6 +1,6 @@
 """The web app's generated contract files match the server: regenerate them when this fails.
 
-    python -m truthline.devtools.export_schemas web/src/api/generated && (cd web && npm run gen:api)
+python -m truthline.devtools.export_schemas web/src/api/generated && (cd web && npm run gen:api)
 """
 
 from __future__ import annotations

@@ -495,3 +495,12 @@ class ReworkTask(Base):
         Index("ix_rework_user", "project_id", "user_id", "status"),
         Index("ix_rework_item", "item_id", "status"),
     )
+
+
+# The operations tables live in their own modules; importing them here registers them on Base.
+from truthline.db import (  # noqa: E402
+    models_activity,  # noqa: F401
+    models_questions,  # noqa: F401
+    models_reports,  # noqa: F401
+    models_workforce,  # noqa: F401
+)

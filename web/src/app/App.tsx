@@ -5,6 +5,7 @@ import { useSession } from '../stores/session';
 import { SignInPage } from '../features/auth/SignInPage';
 import { Link } from '../features/common/Link';
 import { ListMyWork } from '../features/work/ListMyWork';
+import { ShowNotifications } from '../features/questions/ShowNotifications';
 import { startSubmitQueue } from '../features/workspace/offline';
 
 // The canvas tools (konva) and the lead console load on first use.
@@ -13,6 +14,9 @@ const ReviewItem = lazy(() => import('../features/review/ReviewItem').then((m) =
 const ListRework = lazy(() => import('../features/work/ListRework').then((m) => ({ default: m.ListRework })));
 const ListHistory = lazy(() => import('../features/history/ListHistory').then((m) => ({ default: m.ListHistory })));
 const ListProjects = lazy(() => import('../features/lead/ListProjects').then((m) => ({ default: m.ListProjects })));
+const ListQuestions = lazy(() => import('../features/questions/ListQuestions').then((m) => ({ default: m.ListQuestions })));
+const ShowReports = lazy(() => import('../features/ops/ShowReports').then((m) => ({ default: m.ShowReports })));
+const ManagePeople = lazy(() => import('../features/workforce/ManagePeople').then((m) => ({ default: m.ManagePeople })));
 const ManageProject = lazy(() => import('../features/lead/ManageProject').then((m) => ({ default: m.ManageProject })));
 
 function route(pathname: string): { screen: ReactNode; wide?: boolean } {
@@ -23,6 +27,9 @@ function route(pathname: string): { screen: ReactNode; wide?: boolean } {
   if ((m = matchPath('/projects/:id/items/:item/edit', pathname)))
     return { screen: <AnnotateItem key={`e${m.id}-${m.item}`} projectId={Number(m.id)} itemId={Number(m.item)} />, wide: true };
   if (matchPath('/history', pathname)) return { screen: <ListHistory /> };
+  if (matchPath('/questions', pathname)) return { screen: <ListQuestions /> };
+  if (matchPath('/reports', pathname)) return { screen: <ShowReports /> };
+  if (matchPath('/people', pathname)) return { screen: <ManagePeople /> };
   if (matchPath('/lead/projects', pathname)) return { screen: <ListProjects /> };
   if ((m = matchPath('/lead/projects/:id', pathname))) return { screen: <ManageProject key={m.id} projectId={Number(m.id)} /> };
   if (pathname === '/' || pathname === '') return { screen: <ListMyWork /> };
@@ -50,8 +57,12 @@ function NavBar() {
       <span className="brand">Truthline</span>
       {tab('/', 'My work', 'nav-work')}
       {tab('/history', 'History', 'nav-history')}
+      {tab('/questions', 'Questions', 'nav-questions')}
+      {tab('/reports', 'Reports', 'nav-reports')}
       {tab('/lead/projects', 'Projects', 'nav-projects')}
+      {tab('/people', 'People', 'nav-people')}
       <span className="grow" />
+      <ShowNotifications />
       <span className="muted" data-testid="current-user">
         {user?.display_name || user?.username}
       </span>

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from truthline.api.v1 import (
+    activity,
     annotations,
     auth,
     error_analysis,
@@ -17,9 +18,12 @@ from truthline.api.v1 import (
     media,
     projects,
     quality,
+    questions,
     queue,
+    reports,
     review,
     users,
+    workforce,
 )
 
 router = APIRouter(prefix="/api/v1")
@@ -41,5 +45,9 @@ for module in (
     gold,
     review,
     error_analysis,
+    questions,
+    activity,
+    reports,
+    workforce,
 ):
     router.include_router(module.router)

@@ -1,4 +1,5 @@
-// Lead console for one project: tabs for queue state, import, members, items, schema, guideline, export.
+// Lead console for one project: tabs for queue state, import, members, items, schema, guideline,
+// quality, questions, team productivity, reports, qualification, export.
 import type { Id } from '../../api/types';
 import { projects } from '../../api/endpoints';
 import { setQuery, useLocation } from '../../app/router';
@@ -13,6 +14,10 @@ import { ManageGuideline } from './ManageGuideline';
 import { ManageMembers } from './ManageMembers';
 import { ShowQueueState } from './ShowQueueState';
 import { ManageQuality } from '../quality/ManageQuality';
+import { ManageQuestions } from '../questions/ManageQuestions';
+import { ShowTeam } from '../ops/ShowTeam';
+import { ShowTeamReport } from '../ops/ShowTeamReport';
+import { ManageQualification } from '../workforce/ManageQualification';
 
 const TABS = [
   ['overview', 'Overview'],
@@ -22,6 +27,10 @@ const TABS = [
   ['schema', 'Schema'],
   ['guideline', 'Guideline'],
   ['quality', 'Quality'],
+  ['questions', 'Questions'],
+  ['team', 'Team'],
+  ['reports', 'Reports'],
+  ['qualification', 'Qualification'],
   ['export', 'Export'],
 ] as const;
 
@@ -58,6 +67,10 @@ export function ManageProject({ projectId }: { projectId: Id }) {
           {tab === 'schema' && <ChangeSchema project={project} onSaved={reload} />}
           {tab === 'guideline' && <ManageGuideline project={project} />}
           {tab === 'quality' && <ManageQuality project={project} />}
+          {tab === 'questions' && <ManageQuestions project={project} />}
+          {tab === 'team' && <ShowTeam project={project} />}
+          {tab === 'reports' && <ShowTeamReport project={project} />}
+          {tab === 'qualification' && <ManageQualification project={project} />}
           {tab === 'export' && <ExportData project={project} />}
         </div>
       )}

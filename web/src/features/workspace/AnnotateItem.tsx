@@ -19,6 +19,8 @@ import { ShowGoldFeedback, type GoldToast } from './ShowGoldFeedback';
 import { ShowReworkNotes } from './ShowReworkNotes';
 import { useWorkspace } from './workspaceStore';
 import { useWorkspaceKeys } from './useWorkspaceKeys';
+import { RaiseQuestion } from '../questions/RaiseQuestion';
+import { ShowTodayProgress } from '../ops/ShowTodayProgress';
 
 const useAnswer = (name: string) => useWorkspace((s) => s.result[name]);
 
@@ -151,6 +153,7 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
           Active {formatDuration(clock.ms)}
           {!clock.running && ' paused'}
         </span>
+        <ShowTodayProgress projectId={projectId} />
         <ShowSaveState draft={flow.draftState} />
         <button type="button" onClick={() => useWorkspace.getState().undo()} disabled={!canUndo} aria-label="Undo" data-testid="undo">
           ↶
@@ -161,6 +164,7 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
         <button type="button" onClick={() => setSheet(true)} aria-label="Keyboard shortcuts">
           ?
         </button>
+        <RaiseQuestion projectId={projectId} itemId={task?.item.id ?? null} leaseId={task?.lease?.id ?? null} />
         {mode === 'queue' && (
           <button type="button" onClick={() => setSkipping(true)} disabled={flow.phase !== 'working' || !task?.lease} data-testid="skip">
             Skip

@@ -1,0 +1,3 @@
+"""Tables of time accounting and targets."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of status reports."""
+
+from __future__ import annotations
