@@ -52,6 +52,25 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 PERIODIC_SECONDS = 30.0
 
+Periodic = Callable[[Database, Settings], Awaitable[None]]
+PERIODIC: dict[str, Periodic] = {}
+
+
+def periodic(name: str) -> Callable[[Periodic], Periodic]:
+    """Registers work every worker runs about every PERIODIC_SECONDS (SLA checks, reports...).
+    It must be safe to run concurrently on several hosts and idempotent."""
+
+    def register(fn: Periodic) -> Periodic:
+        PERIODIC[name] = fn
+        return fn
+
+    return register
+
+
+def load_builtin_jobs() -> None:
+    """Imports the modules whose decorators register the built-in handlers and periodic work."""
+    from truthline.jobs import handlers, outbox, reports, sla  # noqa: F401
+
 
 class Worker:
     def __init__(self, settings: Settings, name: str | None = None) -> None:
@@ -64,7 +83,7 @@ class Worker:
 
     async def run_once(self) -> bool:
         """Claims and runs one job; returns False when there was none."""
-        from truthline.jobs import handlers  # noqa: F401  (registers the built-in handlers)
+        load_builtin_jobs()
 
         job = await queue.claim(self.db, self.id, list(HANDLERS))
         if job is None:
@@ -92,6 +111,12 @@ class Worker:
 
         async with self.db.write() as s:
             await reap_expired(s, None, utcnow(), not self.db.is_sqlite)
+        load_builtin_jobs()
+        for name, fn in PERIODIC.items():
+            try:
+                await fn(self.db, self.settings)
+            except Exception:
+                log.exception("periodic work %r failed", name)
 
     async def run(self, stop: threading.Event | asyncio.Event, poll: float = 0.5) -> None:
         loop = asyncio.get_running_loop()

@@ -1,0 +1,3 @@
+"""Daily status reports generated at the end of each person's day."""
+
+from __future__ import annotations
