@@ -1,3 +1,3 @@
-"""Tables of the workforce (teams, skills, schedules) and qualification quizzes."""
+"""Tables of the workforce: teams, skills, languages, schedules."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""workforce and qualification: teams, skills, schedules, quizzes, guideline assets
+"""workforce: teams, skills, languages, schedules
 
 Revision ID: 0008
 Revises: 0007

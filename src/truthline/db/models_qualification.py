@@ -1,0 +1,3 @@
+"""Tables of qualification quizzes and guideline images."""
+
+from __future__ import annotations
