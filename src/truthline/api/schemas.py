@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -210,6 +210,10 @@ class ItemUpdate(In):
 
 class NextIn(In):
     stage: Literal["annotate", "review"] = "annotate"
+    # Prefetching: a task on another item than these, leased beside the one held.
+    exclude_item_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 class LeaseRead(Out):
@@ -241,6 +245,8 @@ class NextRead(Out):
 class HeartbeatIn(In):
     active_ms: int | None = Field(default=None, ge=0, le=10**10)
     hidden: bool = False
+    # No input for the client's idle window; older clients leave it out (counted as active).
+    idle: bool = False
 
 
 class SkipIn(In):

@@ -9,7 +9,7 @@ Edits (base_version = the latest version) need no lease.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -44,7 +44,13 @@ from truthline.errors import Conflict, InvalidInput, NotFound
 from truthline.kinds.base import ItemContext
 from truthline.policies import ProjectAccess
 from truthline.schema import LabelingSchema, validate_annotation
+from truthline.services.activity import (
+    edit_active_ms,
+    record_submit_sync,
+    submit_active_ms_sync,
+)
 from truthline.services.projects import schema_of
+from truthline.services.quality_wiring import enqueue_quality_steps, uses_quality_after_submit
 from truthline.services.queue import INSERT_AUDIT, audit_values
 
 MAX_KEY = 100
@@ -251,6 +257,7 @@ class _Submit:
     base_version: int | None
     active_ms: int
     meta: dict[str, Any]
+    quality_steps: bool = False  # the project runs quality steps after a submit (outbox row)
 
 
 def _precheck(conn: Connection, sub: _Submit) -> tuple[Any, Any, LabelingSchema | None]:
@@ -308,8 +315,15 @@ def _store(conn: Connection, sub: _Submit, clean: dict[str, Any]) -> tuple[Any, 
             current_version=latest,
             base_version=sub.base_version,
         )
+    # The client's active time is believed only as far as the server saw the work happen.
+    claimed = sub.active_ms
+    if latest is None and state.lease_id is not None:
+        sub = replace(sub, active_ms=submit_active_ms_sync(conn, state.lease_id, claimed))
+    elif latest is not None:
+        sub = replace(sub, active_ms=edit_active_ms(claimed))
     if latest is None:
         assignment_id, stage, expired = _take_lease(conn, sub, state, now)
+        record_submit_sync(conn, sub.user_id, sub.project.id, assignment_id, claimed, now)
     else:
         assignment_id, stage, expired = None, state.last_stage, False
     stored = StoredAnnotation(
@@ -335,6 +349,8 @@ def _store(conn: Connection, sub: _Submit, clean: dict[str, Any]) -> tuple[Any, 
     }
     del values["id"]
     stored.id = conn.execute(_INSERT_ANNOTATION, values).scalar_one()
+    if sub.quality_steps:
+        enqueue_quality_steps(conn, sub.project.id, stored.id, now)
     if state.has_draft:
         conn.execute(_DELETE_DRAFT, {"b_item": sub.item_id, "b_user": sub.user_id})
     conn.execute(
@@ -371,6 +387,7 @@ async def submit(
         base_version=base_version,
         active_ms=active_ms,
         meta=meta or {},
+        quality_steps=uses_quality_after_submit(access.project),
     )
     # A retry is answered before any validation work: one read, then one write transaction.
     prior, item, schema = await db.run_read(_precheck, sub)
@@ -392,8 +409,8 @@ async def submit(
         raise Conflict(
             "a concurrent edit created this version first", code="version_conflict"
         ) from None
-    if replayed:
-        return SubmitOutcome(stored, True)
+    if replayed or not sub.quality_steps:
+        return SubmitOutcome(stored, replayed)
     from truthline.services.quality_wiring import after_submit
 
     return SubmitOutcome(stored, False, await after_submit(db, access, stored))

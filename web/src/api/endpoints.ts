@@ -112,8 +112,9 @@ export const queue = {
   /** The next task; `exclude` asks for a second lease beside the ones held (prefetching). */
   next: (pid: Id, stage: Stage = 'annotate', exclude: readonly Id[] = []) =>
     api.post<QueueNext>(`/projects/${pid}/queue/next`, exclude.length ? { stage, exclude_item_ids: [...exclude] } : { stage }),
-  heartbeat: (leaseId: Id, activeMs: number, hidden: boolean) =>
-    api.post<{ expires_at: string }>(`/leases/${leaseId}/heartbeat`, { active_ms: Math.round(activeMs), hidden }),
+  /** `activeMs` null: this screen keeps no clock, the server accounts by its own. */
+  heartbeat: (leaseId: Id, activeMs: number | null, hidden: boolean, idle = false) =>
+    api.post<{ expires_at: string }>(`/leases/${leaseId}/heartbeat`, { active_ms: activeMs === null ? null : Math.round(activeMs), hidden, idle }),
   skip: (leaseId: Id, reason: string) => api.post<unknown>(`/leases/${leaseId}/skip`, { reason }),
   release: (leaseId: Id) => api.post<unknown>(`/leases/${leaseId}/release`),
 };

@@ -51,6 +51,11 @@ export function clockReducer(s: ClockState, e: ClockEvent): ClockState {
   }
 }
 
+/** Visible but without input for the idle window (what heartbeats report as `idle`). */
+export function isIdleAt(s: ClockState, at: number): boolean {
+  return !s.hidden && isIdle(s, at);
+}
+
 function isIdle(s: ClockState, at: number): boolean {
   return at - s.lastInputAt >= s.idleAfter;
 }

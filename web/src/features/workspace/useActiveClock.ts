@@ -1,6 +1,6 @@
 // Feeds the active-time state machine with the page's input and visibility events.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { activeMs, clockReducer, isRunning, startClock, type ClockEvent, type ClockState } from '../../domain/activeClock';
+import { activeMs, clockReducer, isIdleAt, isRunning, startClock, type ClockEvent, type ClockState } from '../../domain/activeClock';
 
 export interface ActiveClock {
   ms: number;
@@ -8,6 +8,8 @@ export interface ActiveClock {
   /** Active ms right now (for heartbeats and submits). */
   read(): number;
   hidden(): boolean;
+  /** Visible but without input for the idle window. */
+  idle(): boolean;
 }
 
 export function useActiveClock(resetKey: unknown): ActiveClock {
@@ -55,6 +57,7 @@ export function useActiveClock(resetKey: unknown): ActiveClock {
 
   const read = useCallback(() => activeMs(state.current, performance.now()), []);
   const hidden = useCallback(() => state.current.hidden, []);
+  const idle = useCallback(() => isIdleAt(state.current, performance.now()), []);
   const now = performance.now();
-  return { ms: activeMs(state.current, now), running: isRunning(state.current, now), read, hidden };
+  return { ms: activeMs(state.current, now), running: isRunning(state.current, now), read, hidden, idle };
 }
