@@ -30,6 +30,8 @@ jobs_app = typer.Typer(help="Background jobs.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(project_app, name="project")
 app.add_typer(jobs_app, name="jobs")
+report_app = typer.Typer(help="Daily status reports.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
 
 console = Console(stderr=True)
 out = Console()
@@ -529,6 +531,90 @@ def jobs_show(
     )
     if job.status in ("dead", "cancelled"):
         raise typer.Exit(1)
+
+
+# --- reports -------------------------------------------------------------------------------------
+def _write_report(body: str | bytes, out_file: Path | None) -> None:
+    if out_file is None:
+        if isinstance(body, bytes):
+            sys.stdout.buffer.write(body)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(body)
+        return
+    tmp = out_file.with_name(out_file.name + ".part")
+    tmp.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
+    tmp.replace(out_file)
+    console.print(f"wrote {out_file}")
+
+
+def _report_format(value: str) -> str:
+    if value not in ("json", "csv", "pdf"):
+        raise TruthlineError(f"--format must be json, csv or pdf, not {value!r}")
+    return value
+
+
+@report_app.command("daily")
+def report_daily(
+    user: Annotated[str, typer.Option(help="username or id")],
+    date: Annotated[str, typer.Option(help="the person's local day, YYYY-MM-DD")],
+    format: Annotated[str, typer.Option("--format", help="json | csv | pdf")] = "json",
+    out_file: Annotated[Path | None, typer.Option("--out", help="file (default: stdout)")] = None,
+) -> None:
+    """Print or write one person's daily status report."""
+    import orjson
+
+    from truthline.services import audit, report_pdf, reports
+
+    async def go() -> str | bytes:
+        fmt = _report_format(format)
+        day = reports.parse_day(date)
+        db = await _open(Settings())
+        try:
+            person = await reports.find_user(db, user)
+            report = await reports.daily_report(db, person.id, day)
+            await audit.log(db, None, "report.daily.cli", object_type="user", object_id=person.id)
+        finally:
+            await db.dispose()
+        if fmt == "csv":
+            return reports.report_csv(report)
+        if fmt == "pdf":
+            return report_pdf.daily_pdf(report)
+        return orjson.dumps(report.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n"
+
+    _write_report(_run(go), out_file)
+
+
+@report_app.command("team")
+def report_team(
+    project: Annotated[str, typer.Option(help="project name or id")],
+    date: Annotated[str, typer.Option(help="YYYY-MM-DD (each person's local day)")],
+    format: Annotated[str, typer.Option("--format", help="json | csv | pdf")] = "json",
+    out_file: Annotated[Path | None, typer.Option("--out", help="file (default: stdout)")] = None,
+) -> None:
+    """Print or write the team roll-up of a project for one day."""
+    import orjson
+
+    from truthline.policies import project_access
+    from truthline.services import audit, report_pdf, reports
+
+    async def go() -> str | bytes:
+        fmt = _report_format(format)
+        day = reports.parse_day(date)
+        db = await _open(Settings())
+        try:
+            access = await project_access(db, await _acting_user(db, None), project, "report.team")
+            report = await reports.team_report(db, access.project, day)
+            await audit.log(db, None, "report.team.cli", project_id=access.project.id)
+        finally:
+            await db.dispose()
+        if fmt == "csv":
+            return reports.team_csv(report)
+        if fmt == "pdf":
+            return report_pdf.team_pdf(report)
+        return orjson.dumps(report.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n"
+
+    _write_report(_run(go), out_file)
 
 
 # --- demo ----------------------------------------------------------------------------------------
