@@ -19,7 +19,7 @@ from truthline.api.v1.items import item_read
 from truthline.db.models import Assignment
 from truthline.errors import Conflict, NotFound
 from truthline.policies import ProjectAccess, project_access
-from truthline.services import guidelines, queue
+from truthline.services import guidelines, qualification, queue
 
 router = APIRouter(tags=["queue"])
 
@@ -37,7 +37,15 @@ async def next_item(
             version=pending.version,
             since=pending.since,
         )
-    got = await queue.next_item(state.db, access, (body or NextIn()).stage)
+    if (quiz := await qualification.required(state.db, access)) is not None:
+        raise Conflict(
+            f"pass the qualification quiz of guideline version {quiz.version} before taking work",
+            code="qualification_required",
+            quiz_id=quiz.quiz_id,
+            version=quiz.version,
+        )
+    body = body or NextIn()
+    got = await queue.next_item(state.db, access, body.stage, body.exclude_item_ids)
     if got.status != "assigned":
         return NextRead(status=got.status, retry_after=got.retry_after)  # type: ignore[arg-type]
     assert got.item is not None and got.assignment is not None
@@ -67,7 +75,10 @@ async def heartbeat(
     lease_id: int, body: HeartbeatIn, principal: CurrentPrincipal, db: Db
 ) -> LeaseRead:
     access = await _lease_access(db, principal, lease_id)
-    return LeaseRead.model_validate(await queue.heartbeat(db, access, lease_id, body.active_ms))
+    lease = await queue.heartbeat(
+        db, access, lease_id, body.active_ms, hidden=body.hidden, idle=body.idle
+    )
+    return LeaseRead.model_validate(lease)
 
 
 @router.post("/leases/{lease_id}/skip", response_model=LeaseRead)
