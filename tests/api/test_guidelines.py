@@ -131,3 +131,243 @@ async def test_unknown_versions_and_empty_body(db: Database, app: Any) -> None:
     assert r.status_code == 404 and r.json()["error"]["code"] == "guideline_not_found"
     r = await lead.post(f"{base}/versions", json={"body": "   "})
     assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "body"
+
+
+# --- images ---------------------------------------------------------------------------------------
+def _png(color: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (8, 6)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
+async def test_images_upload_dedupe_and_serve(db: Database, app: Any) -> None:
+    project, lead, a1, _ = await _setup(db, app)
+    base = f"/api/v1/projects/{project.id}/guideline/assets"
+    png = _png()
+    r = await lead.post(
+        base, content=png, params={"filename": "cat.png"}, headers={"content-type": "image/png"}
+    )
+    assert r.status_code == 201, r.text
+    asset = r.json()
+    assert asset["ref"] == f"asset:{asset['id']}"
+    assert asset["url"] == f"/api/v1/guideline-assets/{asset['id']}"
+    assert (asset["content_type"], asset["width"], asset["height"], asset["size"]) == (
+        "image/png", 8, 6, len(png),
+    )  # fmt: skip
+    # The same bytes again give the same asset (content-addressed), whatever they are called.
+    again = await lead.post(base, content=png, params={"filename": "other.png"})
+    assert again.status_code == 200 and again.json()["id"] == asset["id"]
+    other = await lead.post(base, files={"file": ("blue.png", _png((0, 0, 255)), "image/png")})
+    assert other.json()["filename"] == "blue.png"
+    assert other.status_code == 201 and other.json()["id"] != asset["id"]
+    # Members read it through the authorized route; the bytes are the uploaded ones.
+    got = await a1.get(asset["url"])
+    assert got.status_code == 200 and got.content == png
+    assert got.headers["content-type"] == "image/png"
+    assert got.headers["x-content-type-options"] == "nosniff"
+    listed = (await a1.get(base)).json()
+    assert [x["id"] for x in listed] == [asset["id"], other.json()["id"]]
+
+
+async def test_images_permissions(db: Database, app: Any) -> None:
+    project, lead, a1, _ = await _setup(db, app)
+    base = f"/api/v1/projects/{project.id}/guideline/assets"
+    asset = (await lead.post(base, content=_png())).json()
+    r = await a1.post(base, content=_png((1, 2, 3)))
+    assert r.status_code == 403
+    outsider = await client_for(app, db, await make_user(db))
+    assert (await outsider.get(asset["url"])).status_code == 404
+    # A lead of another project is no member here: the image does not exist for them.
+    other_lead = await make_user(db)
+    await make_project(db, other_lead)
+    r = await (await client_for(app, db, other_lead)).get(asset["url"])
+    assert r.status_code == 404 and r.json()["error"]["code"] == "guideline_asset_not_found"
+    r = await lead.get(f"/api/v1/guideline-assets/{asset['id'] + 1000}")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "guideline_asset_not_found"
+
+
+async def test_images_that_are_not_images_are_refused(db: Database, app: Any) -> None:
+    import io
+
+    from PIL import Image
+
+    project, lead, _, _ = await _setup(db, app)
+    base = f"/api/v1/projects/{project.id}/guideline/assets"
+    # Declared as PNG, but text: decoding decides, not the header.
+    r = await lead.post(
+        base, content=b"<svg onload=alert(1)>", headers={"content-type": "image/png"}
+    )
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["code"] == "image_invalid" and err["details"]["field"] == "body"
+    # A truncated PNG does not decode.
+    r = await lead.post(base, content=_png()[:40])
+    assert r.status_code == 422 and r.json()["error"]["code"] == "image_invalid"
+    assert (await lead.post(base, content=b"")).json()["error"]["code"] == "image_invalid"
+    # A real image of a format we do not serve.
+    bmp = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(bmp, format="BMP")
+    r = await lead.post(base, content=bmp.getvalue())
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "image_type_unsupported"
+    assert r.json()["error"]["details"]["value"] == "BMP"
+    # Over the size limit.
+    from truthline.services.guidelines import MAX_ASSET_BYTES
+
+    big = io.BytesIO()
+    Image.effect_noise((900, 900), 100).convert("RGB").save(big, format="PNG")
+    assert len(big.getvalue()) > MAX_ASSET_BYTES
+    r = await lead.post(base, content=big.getvalue())
+    assert r.status_code == 413 and r.json()["error"]["code"] == "image_too_large"
+    assert (await lead.get(base)).json() == []
+
+
+# --- re-check of affected items -------------------------------------------------------------------
+async def _two_versions_with_work(db: Database, app: Any) -> tuple[Any, Any, Any, list[dict]]:
+    """Two annotated items (finished: the project reviews a sample that happens to be empty)
+    under v1, then v2."""
+    from truthline.policies import project_access
+    from truthline.services import quality_settings
+
+    project, lead, a1, a2 = await _setup(db, app)
+    base = f"/api/v1/projects/{project.id}/guideline"
+    owner = await project_access(db, await _owner(db, project), project.id, "quality.manage")
+    await quality_settings.set_quality(db, owner, {"review": {"mode": "random", "rate": 0}})
+    await lead.post(f"{base}/versions", json={"body": V1})
+    done = [await _annotate(a1, project, "pos"), await _annotate(a2, project, "neg")]
+    await lead.post(f"{base}/versions", json={"body": V2, "change_summary": "sarcasm is neg"})
+    return project, lead, a1, done
+
+
+async def test_send_affected_items_back_to_their_annotators(db: Database, app: Any) -> None:
+    project, lead, a1, done = await _two_versions_with_work(db, app)
+    base = f"/api/v1/projects/{project.id}/guideline"
+    r = await a1.post(f"{base}/versions/2/recheck", json={"stage": "annotate"})
+    assert r.status_code == 403
+    r = await lead.post(f"{base}/versions/2/recheck", json={"stage": "annotate", "label": "pos"})
+    assert r.status_code == 200, r.text
+    item_id = done[0]["item_id"]
+    assert r.json() == {
+        "stage": "annotate", "sent": 1, "already_pending": 0, "in_progress": 0,
+        "already_reviewed": 0, "up_to_date": 0, "truncated": False, "item_ids": [item_id],
+    }  # fmt: skip
+    rework = (await a1.get(f"/api/v1/projects/{project.id}/rework")).json()["items"]
+    assert len(rework) == 1 and rework[0]["item_id"] == item_id
+    assert rework[0]["notes"] == "guideline changed v1→v2: sarcasm is neg"
+    item = (await lead.get(f"/api/v1/projects/{project.id}/items/{item_id}")).json()
+    assert item["stage"] == "rework"
+    # Idempotent: sending all again leaves the pending one alone and sends the other.
+    r = await lead.post(f"{base}/versions/2/recheck", json={"stage": "annotate"})
+    assert (r.json()["sent"], r.json()["already_pending"]) == (1, 1)
+    r = await lead.post(f"{base}/versions/2/recheck", json={"stage": "annotate"})
+    assert (r.json()["sent"], r.json()["already_pending"]) == (0, 2)
+    # The annotator's edit closes the rework (and, as any rework, sends it to review).
+    r = await a1.post(
+        f"/api/v1/projects/{project.id}/items/{item_id}/annotations",
+        json={
+            "result": {"sentiment": {"labels": ["neg"]}},
+            "base_version": 1,
+            "idempotency_key": uuid.uuid4().hex,
+        },
+    )
+    assert r.status_code == 201, r.text
+    assert (await a1.get(f"/api/v1/projects/{project.id}/rework")).json()["items"] == []
+    from sqlalchemy import select
+
+    from truthline.db.models import AuditEvent
+
+    async with db.read() as sess:
+        audit = list(
+            await sess.scalars(select(AuditEvent).where(AuditEvent.action == "guideline.recheck"))
+        )
+    assert [e.details["sent"] for e in audit] == [1, 1, 0]
+
+
+async def test_send_affected_items_to_review(db: Database, app: Any) -> None:
+    project, lead, _, done = await _two_versions_with_work(db, app)
+    reviewer = await make_user(db)
+    from truthline.policies import project_access
+    from truthline.services import projects
+
+    access = await project_access(db, (await _owner(db, project)), project.id, "members.manage")
+    await projects.set_member(db, access, reviewer, "reviewer")
+    rev = await client_for(app, db, reviewer)
+    base = f"/api/v1/projects/{project.id}/guideline"
+    ids = [d["item_id"] for d in done]
+    r = await lead.post(f"{base}/versions/2/recheck", json={"stage": "review", "item_ids": ids})
+    assert r.status_code == 200, r.text
+    assert (r.json()["sent"], sorted(r.json()["item_ids"])) == (2, sorted(ids))
+    again = await lead.post(f"{base}/versions/2/recheck", json={"stage": "review"})
+    assert (again.json()["sent"], again.json()["already_pending"]) == (0, 2)
+    # A reviewer now gets them from the review queue, and judging ends the re-check.
+    task = (
+        await rev.post(f"/api/v1/projects/{project.id}/queue/next", json={"stage": "review"})
+    ).json()
+    assert task["status"] == "assigned" and task["item"]["id"] in ids
+    target = done[ids.index(task["item"]["id"])]
+    r = await rev.post(
+        f"/api/v1/projects/{project.id}/items/{task['item']['id']}/review",
+        json={"annotation_id": target["id"], "verdict": "accept", "error_codes": []},
+    )
+    assert r.status_code == 201 and r.json()["item_stage"] == "done", r.text
+    # Judged already: another review round could never finish, so it is not sent again.
+    r = await lead.post(
+        f"{base}/versions/2/recheck", json={"stage": "review", "item_ids": [task["item"]["id"]]}
+    )
+    assert (r.json()["sent"], r.json()["already_reviewed"]) == (0, 1)
+
+
+async def _owner(db: Database, project: Any) -> Any:
+    from truthline.db.models import User
+
+    async with db.read() as s:
+        return await s.get(User, project.created_by)
+
+
+async def test_items_redone_under_the_new_version_stay(db: Database, app: Any) -> None:
+    project, lead, a1, done = await _two_versions_with_work(db, app)
+    base = f"/api/v1/projects/{project.id}/guideline"
+    item_id = done[0]["item_id"]
+    r = await a1.post(
+        f"/api/v1/projects/{project.id}/items/{item_id}/annotations",
+        json={
+            "result": {"sentiment": {"labels": ["neg"]}},
+            "base_version": 1,
+            "idempotency_key": uuid.uuid4().hex,
+        },
+    )
+    assert r.status_code == 201 and r.json()["version"] == 2, r.text
+    r = await lead.post(f"{base}/versions/2/recheck", json={"stage": "annotate"})
+    assert (r.json()["sent"], r.json()["up_to_date"]) == (1, 1)
+    assert r.json()["item_ids"] == [done[1]["item_id"]]
+
+
+async def test_recheck_needs_review_on(db: Database, app: Any) -> None:
+    project, lead, a1, _ = await _setup(db, app)
+    base = f"/api/v1/projects/{project.id}/guideline"
+    await lead.post(f"{base}/versions", json={"body": V1})
+    await _annotate(a1, project, "pos")
+    await lead.post(f"{base}/versions", json={"body": V2})
+    r = await lead.post(f"{base}/versions/2/recheck", json={"stage": "annotate"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "recheck_needs_review"
+
+
+async def test_recheck_input_errors(db: Database, app: Any) -> None:
+    project, lead, _, done = await _two_versions_with_work(db, app)
+    base = f"/api/v1/projects/{project.id}/guideline"
+    r = await lead.post(f"{base}/versions/2/recheck", json={"stage": "consolidate"})
+    assert r.status_code == 422
+    r = await lead.post(f"{base}/versions/9/recheck", json={"stage": "review"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "guideline_not_found"
+    # Under v1 nothing is older: no item is affected by it.
+    r = await lead.post(
+        f"{base}/versions/1/recheck", json={"stage": "review", "item_ids": [done[0]["item_id"]]}
+    )
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["code"] == "item_not_affected" and err["details"]["field"] == "item_ids"
+    assert err["details"]["value"] == [done[0]["item_id"]]

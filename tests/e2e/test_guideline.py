@@ -143,3 +143,74 @@ def test_acknowledgement_gate(page, browser, server) -> None:
     # An affected item opens in the read-only item view.
     affected.get_by_role("link", name=done_under_v1).click()
     expect(page.get_by_test_id("item-view")).to_contain_text(f"Item {done_under_v1}")
+
+
+def test_images_and_recheck(page, browser, server) -> None:
+    """The lead adds an image to the next version from a file, publishes it, and sends the item
+    annotated under the older version back to its annotator; the image shows beside the task."""
+    from tests.e2e.test_qualification import make_project, png
+
+    suffix = uuid.uuid4().hex[:6]
+    annotator = f"img{suffix}"
+    pid = make_project(server, f"Images {suffix}", annotator)
+    review = {"review": {"mode": "random", "rate": 0}}
+    assert server.api("PUT", f"/projects/{pid}/quality/settings", json=review).status_code == 200
+    v1 = "# Guide\n\n## 1 Scope\n\nLabel the sentiment.\n"
+    assert server.api("POST", f"/projects/{pid}/guideline/versions", json={"body": v1}).is_success
+    done_under_v1 = _annotate_under_v1(server, pid)
+
+    sign_in(page, "lead", f"/lead/projects/{pid}?tab=guideline")
+    text = page.get_by_test_id("guideline-text")
+    expect(text).to_have_value(v1)
+    text.press("End")
+    text.evaluate("el => el.setSelectionRange(el.value.length, el.value.length)")
+    page.get_by_test_id("guideline-image-input").set_input_files(
+        {"name": "positive example.png", "mimeType": "image/png", "buffer": png((200, 60, 60))}
+    )
+    expect(page.get_by_test_id("guideline-upload-note")).to_contain_text("(60×40)")
+    expect(text).to_have_value(re.compile(r"!\[positive example\]\(asset:\d+\)\n?$"))
+    asset = re.search(r"asset:(\d+)", text.input_value()).group(1)  # type: ignore[union-attr]
+    img = page.get_by_test_id("guideline-preview").get_by_role("img", name="positive example")
+    expect(img).to_have_attribute("src", f"/api/v1/guideline-assets/{asset}")
+    page.wait_for_function("el => el.complete && el.naturalWidth === 60", arg=img.element_handle())
+    page.get_by_test_id("guideline-summary").fill("An example image")
+    page.get_by_test_id("guideline-publish").click()
+    expect(page.get_by_test_id("guideline-published")).to_have_text("Published version 2.")
+
+    # Version 2 is open: its affected item goes back to the person who annotated it.
+    affected = page.get_by_test_id("guideline-affected")
+    expect(affected.locator("tbody tr")).to_have_count(1)
+    expect(affected).to_contain_text(done_under_v1)
+    affected.get_by_test_id("recheck-annotate").click()
+    confirm = affected.get_by_test_id("recheck-confirm")
+    expect(confirm).to_contain_text("every item annotated before version 2 (1)")
+    shot(page, "guideline-recheck")
+    confirm.get_by_test_id("recheck-go").click()
+    expect(affected.get_by_test_id("recheck-result")).to_have_text(
+        "1 item sent to their annotators."
+    )
+    expect(affected.get_by_test_id("affected-stage")).to_have_text("rework")
+    rework = server.api("GET", f"/projects/{pid}/rework").json()["items"]
+    assert [r["notes"] for r in rework] == ["guideline changed v1→v2: An example image"]
+    # Sent once only.
+    affected.get_by_test_id("recheck-annotate").click()
+    affected.get_by_test_id("recheck-go").click()
+    expect(affected.get_by_test_id("recheck-result")).to_contain_text(
+        "0 items sent to their annotators; 1 already waiting for a re-check."
+    )
+
+    # The annotator's guideline pane shows the image.
+    ctx = browser.new_context(base_url=server.url, viewport=VIEWPORT)
+    ctx.set_default_timeout(10_000)
+    ann = ctx.new_page()
+    try:
+        sign_in(ann, annotator, f"/projects/{pid}/annotate")
+        expect(ann.get_by_test_id("workspace")).to_have_attribute("data-phase", "working")
+        pane_img = ann.get_by_test_id("instructions").get_by_role("img", name="positive example")
+        expect(pane_img).to_have_attribute("src", f"/api/v1/guideline-assets/{asset}")
+        ann.wait_for_function(
+            "el => el.complete && el.naturalWidth === 60", arg=pane_img.element_handle()
+        )
+        shot(ann, "guideline-image-pane")
+    finally:
+        ctx.close()

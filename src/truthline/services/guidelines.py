@@ -1,4 +1,5 @@
-"""Versioned guidelines (SOPs): publish, read, diff, acknowledge, and the acknowledgement gate.
+"""Versioned guidelines (SOPs): publish, read, diff, acknowledge, and the acknowledgement gate;
+the images a guideline shows; and sending items affected by a change back for re-check.
 
 Every publish is a new immutable version. A version flagged ``requires_ack`` blocks the queue
 for annotators and reviewers until they have confirmed the newest version (after seeing what
@@ -7,19 +8,37 @@ changed since the last version they confirmed). Each annotation stores the versi
 
 from __future__ import annotations
 
+import asyncio
 import difflib
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from truthline.db.models import Annotation, GuidelineAck, GuidelineVersion, Item, Membership, User
+from truthline.db.models import (
+    Annotation,
+    GuidelineAck,
+    GuidelineVersion,
+    Item,
+    Membership,
+    ReviewTask,
+    ReviewVerdict,
+    ReworkTask,
+    User,
+)
+from truthline.db.models_qualification import GuidelineAsset
 from truthline.db.session import Database
-from truthline.errors import Conflict, InvalidInput, NotFound
+from truthline.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from truthline.media.storage import Storage
 from truthline.policies import ProjectAccess
 from truthline.services import audit
+from truthline.services.quality_data import Latest, latest_for_items
+from truthline.services.quality_settings import quality_of
+from truthline.services.review_sampling import send_to_review
 
 MAX_BODY = 1_000_000
 # "## 3.2 Title", "### §4 Title": a numbered heading starts a section others can point at.
@@ -152,7 +171,7 @@ async def pending_ack(db: Database, access: ProjectAccess) -> PendingAck | None:
         )
     if acked is not None and acked >= required:
         return None
-    return PendingAck(version=int(current), since=acked)
+    return PendingAck(version=int(current or required), since=acked)
 
 
 async def acknowledge(db: Database, access: ProjectAccess, version: int) -> GuidelineAck:
@@ -194,33 +213,402 @@ async def ack_report(
         return [(u, r, at) for u, r, at in rows.all()]
 
 
+def _affected_query(project_id: int, version: int, label: str | None) -> Select[Item, int]:
+    """Items annotated under a version older than ``version`` (optionally carrying ``label``
+    in those annotations), with how many such annotations each has."""
+    older = select(GuidelineVersion.id).where(
+        GuidelineVersion.project_id == project_id, GuidelineVersion.version < version
+    )
+    q: Select[Item, int] = (
+        select(Item, func.count(Annotation.id))
+        .join(Annotation, Annotation.item_id == Item.id)
+        .where(
+            Item.project_id == project_id,
+            or_(
+                Annotation.guideline_version_id.in_(older),
+                Annotation.guideline_version_id.is_(None),
+            ),
+        )
+        .group_by(Item.id)
+        .order_by(Item.id)
+    )
+    if label:
+        needle = '"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        q = q.where(cast(Annotation.result, String).contains(needle, autoescape=True))
+    return q
+
+
 async def affected_items(
     db: Database, project_id: int, version: int, *, label: str | None, limit: int = 1000
 ) -> list[tuple[Item, int]]:
     """Items annotated under a version older than ``version`` (optionally carrying ``label``
     in those annotations), with how many such annotations each has."""
-    from sqlalchemy import String, cast, or_
-
     row = await get_version(db, project_id, version)
     async with db.read() as s:
-        older = select(GuidelineVersion.id).where(
-            GuidelineVersion.project_id == project_id, GuidelineVersion.version < row.version
-        )
-        q = (
-            select(Item, func.count(Annotation.id))
-            .join(Annotation, Annotation.item_id == Item.id)
-            .where(
-                Item.project_id == project_id,
-                or_(
-                    Annotation.guideline_version_id.in_(older),
-                    Annotation.guideline_version_id.is_(None),
-                ),
-            )
-            .group_by(Item.id)
-            .order_by(Item.id)
-            .limit(limit)
-        )
-        if label:
-            needle = '"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            q = q.where(cast(Annotation.result, String).contains(needle, autoescape=True))
+        q = _affected_query(project_id, row.version, label).limit(limit)
         return [(i, n) for i, n in (await s.execute(q)).all()]
+
+
+# --- images ---------------------------------------------------------------------------------------
+MAX_ASSET_BYTES = 1_500_000  # under the default request body limit (2 MiB)
+MAX_ASSET_PIXELS = 40_000_000
+ASSET_PREFIX = "guideline-assets"
+# Pillow's format name -> (content type, file suffix); nothing else is accepted.
+ASSET_FORMATS = {
+    "PNG": ("image/png", "png"),
+    "JPEG": ("image/jpeg", "jpg"),
+    "WEBP": ("image/webp", "webp"),
+    "GIF": ("image/gif", "gif"),
+}
+
+
+@dataclass
+class DecodedImage:
+    content_type: str
+    suffix: str
+    width: int
+    height: int
+
+
+def decode_image(data: bytes) -> DecodedImage:
+    """Decodes the bytes fully: only a real PNG, JPEG, WebP or GIF of sane size passes, whatever
+    the upload claimed to be."""
+    import io
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    if not data:
+        raise InvalidInput("the image is empty", code="image_invalid", field="body")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                fmt, (width, height) = img.format or "", img.size
+                if fmt not in ASSET_FORMATS:
+                    raise InvalidInput(
+                        f"images must be PNG, JPEG, WebP or GIF, not {fmt or 'unknown'}",
+                        code="image_type_unsupported",
+                        field="body",
+                        value=fmt,
+                    )
+                if width * height > MAX_ASSET_PIXELS:
+                    raise InvalidInput(
+                        f"the image has more than {MAX_ASSET_PIXELS} pixels",
+                        code="image_invalid",
+                        field="body",
+                        value=f"{width}x{height}",
+                    )
+                img.load()
+    except InvalidInput:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as exc:
+        raise InvalidInput(
+            f"the file is not a readable image: {exc}", code="image_invalid", field="body"
+        ) from None
+    content_type, suffix = ASSET_FORMATS[fmt]
+    return DecodedImage(content_type, suffix, width, height)
+
+
+async def add_asset(
+    db: Database, storage: Storage, access: ProjectAccess, data: bytes, filename: str
+) -> tuple[GuidelineAsset, bool]:
+    """Stores an image for the project's guideline; the same bytes uploaded again give the same
+    asset. Returns (asset, whether it was created)."""
+    if len(data) > MAX_ASSET_BYTES:
+        raise PayloadTooLarge(
+            f"images are limited to {MAX_ASSET_BYTES} bytes",
+            code="image_too_large",
+            field="body",
+            value=len(data),
+            limit=MAX_ASSET_BYTES,
+        )
+    if len(filename) > 200:
+        raise InvalidInput("filename is longer than 200 characters", field="filename")
+    image = decode_image(data)
+    digest = hashlib.sha256(data).hexdigest()
+    pid = access.project.id
+    async with db.read() as s:
+        found = await s.scalar(
+            select(GuidelineAsset).where(
+                GuidelineAsset.project_id == pid, GuidelineAsset.sha256 == digest
+            )
+        )
+    if found is not None:
+        return found, False
+    key = f"{ASSET_PREFIX}/{pid}/{digest[:2]}/{digest}.{image.suffix}"
+    # Written before the row: a row never points at missing bytes, and bytes without a row
+    # (a failed insert) are the same content-addressed file the next upload reuses.
+    await asyncio.to_thread(storage.put_bytes, key, data)
+    try:
+        async with db.write() as s:
+            asset = GuidelineAsset(
+                project_id=pid,
+                sha256=digest,
+                storage_key=key,
+                content_type=image.content_type,
+                size=len(data),
+                width=image.width,
+                height=image.height,
+                filename=filename,
+                created_by=access.user.id,
+            )
+            s.add(asset)
+            await s.flush()
+            audit.record(
+                s, access.user.id, "guideline.asset_upload", pid, "guideline_asset", asset.id,
+                {"sha256": digest, "size": len(data)},
+            )  # fmt: skip
+    except IntegrityError:  # the same image uploaded concurrently
+        async with db.read() as s:
+            again = await s.scalar(
+                select(GuidelineAsset).where(
+                    GuidelineAsset.project_id == pid, GuidelineAsset.sha256 == digest
+                )
+            )
+        if again is None:
+            raise
+        return again, False
+    return asset, True
+
+
+async def list_assets(db: Database, project_id: int) -> list[GuidelineAsset]:
+    async with db.read() as s:
+        rows = await s.scalars(
+            select(GuidelineAsset)
+            .where(GuidelineAsset.project_id == project_id)
+            .order_by(GuidelineAsset.id)
+        )
+        return list(rows)
+
+
+async def readable_asset(db: Database, user: User, asset_id: int) -> GuidelineAsset:
+    """The image, for a member of its project (anyone else learns nothing, not even that it
+    exists)."""
+    from truthline.policies import project_access
+
+    async with db.read() as s:
+        asset = await s.get(GuidelineAsset, asset_id)
+    missing = NotFound(f"no guideline image {asset_id}", code="guideline_asset_not_found")
+    if asset is None:
+        raise missing
+    try:
+        await project_access(db, user, asset.project_id, "guideline.read")
+    except NotFound:
+        raise missing from None
+    return asset
+
+
+# --- re-check of affected items -------------------------------------------------------------------
+RECHECK_STAGES = ("review", "annotate")
+MAX_RECHECK = 5000
+RECHECK_NOTE = "guideline changed v{old}→v{new}"
+
+
+@dataclass
+class RecheckOutcome:
+    sent: int = 0
+    already_pending: int = 0  # an open re-check of this item exists
+    in_progress: int = 0  # the item is still being annotated, reviewed or reworked
+    already_reviewed: int = 0  # review: every latest annotation has been judged already
+    up_to_date: int = 0  # every latest annotation was made under this version or a newer one
+    truncated: bool = False  # more than MAX_RECHECK items matched; call again
+    item_ids: list[int] = field(default_factory=list)  # the items sent
+
+
+def _recheck_note(old: int | None, new: GuidelineVersion) -> str:
+    note = RECHECK_NOTE.format(old=old if old is not None else "?", new=new.version)
+    summary = new.change_summary.strip()
+    return f"{note}: {summary}" if summary else note
+
+
+async def _pending_recheck(s: AsyncSession, item_ids: list[int]) -> set[int]:
+    """Items with an open re-check: a review task opened for the guideline, or a rework whose
+    note this module wrote."""
+    if not item_ids:
+        return set()
+    review_open = await s.scalars(
+        select(ReviewTask.item_id).where(
+            ReviewTask.item_id.in_(item_ids),
+            ReviewTask.status == "open",
+            ReviewTask.reason == "guideline",
+        )
+    )
+    rework_open = await s.scalars(
+        select(ReworkTask.item_id).where(
+            ReworkTask.item_id.in_(item_ids),
+            ReworkTask.status == "open",
+            ReworkTask.notes.like("guideline changed v%"),
+        )
+    )
+    return set(review_open) | set(rework_open)
+
+
+async def _judged(s: AsyncSession, annotation_ids: list[int]) -> set[int]:
+    if not annotation_ids:
+        return set()
+    rows = await s.scalars(
+        select(ReviewVerdict.annotation_id).where(ReviewVerdict.annotation_id.in_(annotation_ids))
+    )
+    return set(rows)
+
+
+async def send_back(
+    db: Database,
+    access: ProjectAccess,
+    version: int,
+    *,
+    stage: str,
+    item_ids: list[int] | None,
+    label: str | None = None,
+) -> RecheckOutcome:
+    """Sends items annotated under an older version than ``version`` back for re-check: to the
+    review stage (a review task with reason ``guideline``) or to their annotators (a rework task
+    whose note names the change). Only finished items move; an item waiting for a re-check is
+    never sent twice, and an item still in the workflow is left where it is."""
+    if stage not in RECHECK_STAGES:
+        raise InvalidInput(
+            f"stage must be one of {', '.join(RECHECK_STAGES)}", field="stage", value=stage
+        )
+    if item_ids is not None and len(item_ids) > MAX_RECHECK:
+        raise InvalidInput(
+            f"at most {MAX_RECHECK} items per request", field="item_ids", value=len(item_ids)
+        )
+    if quality_of(access.project).review.mode == "off":
+        # A re-check ends in review: after review is turned off nothing would take the items
+        # back from the rework or review stage.
+        raise Conflict(
+            "turn review on in the project's quality settings before sending items back",
+            code="recheck_needs_review",
+            stage=stage,
+        )
+    target = await get_version(db, access.project.id, version)
+    pid, out = access.project.id, RecheckOutcome()
+    async with db.write() as s:
+        q = _affected_query(pid, target.version, label)
+        if item_ids is not None:
+            q = q.where(Item.id.in_(item_ids))
+        rows = [i for i, _ in (await s.execute(q.limit(MAX_RECHECK + 1))).all()]
+        out.truncated = len(rows) > MAX_RECHECK
+        items = rows[:MAX_RECHECK]
+        if item_ids is not None:
+            missing = sorted(set(item_ids) - {i.id for i in items})
+            if missing:
+                raise InvalidInput(
+                    f"item {missing[0]} was not annotated under a version older than "
+                    f"v{target.version}",
+                    code="item_not_affected",
+                    field="item_ids",
+                    value=missing[:20],
+                )
+        pending = await _pending_recheck(s, [i.id for i in items])
+        done = [i for i in items if i.id not in pending and i.stage == "done"]
+        out.already_pending = len(pending)
+        out.in_progress = len(items) - len(pending) - len(done)
+        latest = await _still_older(s, pid, target, await latest_for_items(s, [i.id for i in done]))
+        fresh = [i for i in done if not latest.get(i.id)]
+        out.up_to_date = len(fresh)
+        done = [i for i in done if latest.get(i.id)]
+        if stage == "review":
+            await _to_review(s, access, done, latest, out)
+        else:
+            await _to_rework(s, access, done, latest, target, out)
+        audit.record(
+            s, access.user.id, "guideline.recheck", pid, "guideline", target.version,
+            {"stage": stage, "sent": out.sent, "item_ids": out.item_ids[:1000]},
+        )  # fmt: skip
+    return out
+
+
+async def _still_older(
+    s: AsyncSession,
+    project_id: int,
+    target: GuidelineVersion,
+    latest: dict[int, dict[int, Latest]],
+) -> dict[int, dict[int, Latest]]:
+    """The latest annotations made under a version older than ``target`` (or none recorded):
+    a person who already redid the item under the new version has nothing to re-check."""
+    ids = [a.annotation_id for per in latest.values() for a in per.values()]
+    if not ids:
+        return {}
+    current = set(
+        await s.scalars(
+            select(Annotation.id)
+            .join(GuidelineVersion, GuidelineVersion.id == Annotation.guideline_version_id)
+            .where(
+                Annotation.id.in_(ids),
+                GuidelineVersion.project_id == project_id,
+                GuidelineVersion.version >= target.version,
+            )
+        )
+    )
+    return {
+        item: {u: a for u, a in per.items() if a.annotation_id not in current}
+        for item, per in latest.items()
+    }
+
+
+async def _to_review(
+    s: AsyncSession,
+    access: ProjectAccess,
+    items: list[Item],
+    latest: dict[int, dict[int, Latest]],
+    out: RecheckOutcome,
+) -> None:
+    cfg = quality_of(access.project).review
+    judged = await _judged(s, [a.annotation_id for v in latest.values() for a in v.values()])
+    for item in items:
+        mine = {a.annotation_id for a in latest.get(item.id, {}).values()}
+        # A review round judges only annotations no earlier round judged; with none left the
+        # item could never finish its review, so it needs a re-annotation instead.
+        if not mine or mine <= judged:
+            out.already_reviewed += 1
+            continue
+        await send_to_review(s, access.project, item, "guideline", cfg)
+        out.sent += 1
+        out.item_ids.append(item.id)
+
+
+async def _to_rework(
+    s: AsyncSession,
+    access: ProjectAccess,
+    items: list[Item],
+    latest: dict[int, dict[int, Latest]],
+    target: GuidelineVersion,
+    out: RecheckOutcome,
+) -> None:
+    by_id = {
+        v.id: v.version
+        for v in await s.scalars(
+            select(GuidelineVersion).where(GuidelineVersion.project_id == access.project.id)
+        )
+    }
+    made_under = {
+        a.id: a.guideline_version_id
+        for a in await s.scalars(
+            select(Annotation).where(
+                Annotation.id.in_([a.annotation_id for v in latest.values() for a in v.values()])
+            )
+        )
+    }
+    for item in items:
+        annotations = list(latest.get(item.id, {}).values())
+        if not annotations:
+            out.in_progress += 1
+            continue
+        for a in annotations:
+            old = by_id.get(made_under.get(a.annotation_id) or -1)
+            s.add(
+                ReworkTask(
+                    project_id=access.project.id,
+                    item_id=item.id,
+                    user_id=a.user_id,
+                    annotation_id=a.annotation_id,
+                    notes=_recheck_note(old, target)[:5000],
+                    error_codes=[],
+                )
+            )
+        item.stage, item.slots_free = "rework", 0
+        out.sent += 1
+        out.item_ids.append(item.id)
+    await s.flush()

@@ -1,5 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { ackRequired, diffAsText, listSections, missingSections, normalizeSection, readDiff, sectionAnchor, sectionOf, versionsBetween } from './guideline';
+import {
+  ackRequired,
+  addedImages,
+  diffAsText,
+  insertBlock,
+  listSections,
+  missingSections,
+  newQuestion,
+  normalizeSection,
+  qualificationRequired,
+  quizProblems,
+  readDiff,
+  recheckSummary,
+  removeOption,
+  sectionAnchor,
+  sectionOf,
+  toggleChoice,
+  versionsBetween,
+} from './guideline';
 
 describe('sections', () => {
   it('reads numbered headings the way the server does', () => {
@@ -96,5 +114,76 @@ describe('ackRequired', () => {
     expect(ackRequired({ code: 'guideline_ack_required', details: {} })).toBeNull();
     expect(ackRequired(new Error('boom'))).toBeNull();
     expect(ackRequired(null)).toBeNull();
+  });
+});
+
+describe('qualificationRequired', () => {
+  it('reads the queue\'s refusal', () => {
+    expect(qualificationRequired({ code: 'qualification_required', details: { quiz_id: 4, version: 2 } })).toEqual({ quizId: 4, version: 2 });
+  });
+
+  it('ignores other errors and malformed details', () => {
+    expect(qualificationRequired({ code: 'guideline_ack_required', details: { quiz_id: 4, version: 2 } })).toBeNull();
+    expect(qualificationRequired({ code: 'qualification_required', details: { version: 2 } })).toBeNull();
+    expect(qualificationRequired(null)).toBeNull();
+  });
+});
+
+describe('insertBlock', () => {
+  it('puts the text on a line of its own at the caret', () => {
+    expect(insertBlock('ab', 1, 1, 'X')).toEqual({ value: 'a\nX\nb', caret: 3 });
+    expect(insertBlock('a\n', 2, 2, 'X')).toEqual({ value: 'a\nX', caret: 3 });
+    expect(insertBlock('', 0, 0, 'X')).toEqual({ value: 'X', caret: 1 });
+    expect(insertBlock('abc', 1, 2, 'X')).toEqual({ value: 'a\nX\nc', caret: 3 });
+    expect(insertBlock('ab', 9, 9, 'X').value).toBe('ab\nX');
+  });
+});
+
+describe('quiz drafts', () => {
+  it('numbers new questions past the ids taken', () => {
+    expect(newQuestion([]).id).toBe('q1');
+    expect(newQuestion([{ id: 'q2' }]).id).toBe('q3');
+    expect(newQuestion([{ id: 'q1' }, { id: 'q3' }]).id).toBe('q4');
+  });
+
+  it('toggles choices by kind', () => {
+    expect(toggleChoice('single', [1], 2)).toEqual([2]);
+    expect(toggleChoice('multiple', [2], 0)).toEqual([0, 2]);
+    expect(toggleChoice('multiple', [0, 2], 2)).toEqual([0]);
+  });
+
+  it('keeps correct answers on the same options when one is removed', () => {
+    const q = { ...newQuestion([]), kind: 'multiple' as const, options: ['a', 'b', 'c'], correct: [0, 2] };
+    expect(removeOption(q, 1)).toMatchObject({ options: ['a', 'c'], correct: [0, 1] });
+    expect(removeOption({ ...q, kind: 'single', correct: [1] }, 1)).toMatchObject({ correct: [0] });
+  });
+
+  it('lists what keeps a quiz from being saved', () => {
+    const ok = { id: 'q1', text: 'Which?', kind: 'single' as const, options: ['a', 'b'], correct: [1], explanation: '' };
+    expect(quizProblems([ok], 80, 3, 0)).toEqual([]);
+    expect(quizProblems([], 120, 0, -1)).toHaveLength(4);
+    expect(quizProblems([ok, { ...ok, text: ' ', options: ['a', ''], correct: [0, 1] }], 80, 3, 0)).toEqual([
+      'Question 2: its id must be unique.',
+      'Question 2: write the question.',
+      'Question 2: an option is empty.',
+      'Question 2: single choice has one correct option.',
+    ]);
+  });
+});
+
+describe('recheckSummary', () => {
+  it('says what was sent and what was left', () => {
+    const r = { stage: 'annotate', sent: 1, already_pending: 2, in_progress: 0, already_reviewed: 0, truncated: false };
+    expect(recheckSummary(r)).toBe('1 item sent to their annotators; 2 already waiting for a re-check.');
+    expect(recheckSummary({ ...r, stage: 'review', sent: 0, already_pending: 0, already_reviewed: 3, up_to_date: 1 })).toBe(
+      '0 items sent to review; 1 already redone under the new version; 3 already reviewed (send those to their annotators instead).',
+    );
+  });
+});
+
+describe('addedImages', () => {
+  it('lists the images of added lines only, once each', () => {
+    const raw = ['--- v1', '+++ v2', '@@ -1,2 +1,3 @@', ' ![old](asset:1)', '-![gone](asset:2)', '+see ![new](asset:3) and ![new](asset:3)', '+![x](https://e.x/p.gif)'];
+    expect(addedImages(raw)).toEqual(['![new](asset:3)']);
   });
 });

@@ -145,3 +145,119 @@ export function ackRequired(err: unknown): { version: number; since: number | nu
   if (!Number.isInteger(version) || version < 1) return null;
   return { version, since: typeof since === 'number' && since >= 1 ? since : null };
 }
+
+// ---- the qualification gate --------------------------------------------------------------------
+
+/**
+ * The queue's "pass the quiz first" refusal (409 `qualification_required`, details
+ * `{quiz_id, version}`), read from an API error; null for any other error.
+ */
+export function qualificationRequired(err: unknown): { quizId: number; version: number } | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const { code, details } = err as { code?: unknown; details?: Record<string, unknown> };
+  if (code !== 'qualification_required') return null;
+  const quizId = Number(details?.quiz_id);
+  const version = Number(details?.version);
+  if (!Number.isInteger(quizId) || quizId < 1 || !Number.isInteger(version) || version < 1) return null;
+  return { quizId, version };
+}
+
+// ---- editing -----------------------------------------------------------------------------------
+
+/** `insert` put in place of value[start, end), on a line of its own; returns the new text and
+ * where the caret goes (after the insertion). */
+export function insertBlock(value: string, start: number, end: number, insert: string): { value: string; caret: number } {
+  const a = Math.max(0, Math.min(start, value.length));
+  const b = Math.max(a, Math.min(end, value.length));
+  const before = value.slice(0, a);
+  const after = value.slice(b);
+  const lead = before && !before.endsWith('\n') ? '\n' : '';
+  const trail = after && !after.startsWith('\n') ? '\n' : '';
+  const text = `${lead}${insert}${trail}`;
+  return { value: before + text + after, caret: before.length + lead.length + insert.length };
+}
+
+// ---- quizzes -----------------------------------------------------------------------------------
+
+export interface QuizQuestionDraft {
+  id: string;
+  text: string;
+  kind: 'single' | 'multiple';
+  options: string[];
+  correct: number[];
+  explanation: string;
+}
+
+/** A fresh question whose id is not yet taken ("q1", "q2", …). */
+export function newQuestion(taken: readonly { id: string }[]): QuizQuestionDraft {
+  const ids = new Set(taken.map((q) => q.id));
+  let n = taken.length + 1;
+  while (ids.has(`q${n}`)) n++;
+  return { id: `q${n}`, text: '', kind: 'single', options: ['', ''], correct: [0], explanation: '' };
+}
+
+/** The options chosen after clicking option `index`: a single-choice question keeps one. */
+export function toggleChoice(kind: 'single' | 'multiple', chosen: readonly number[], index: number): number[] {
+  if (kind === 'single') return [index];
+  return chosen.includes(index) ? chosen.filter((c) => c !== index) : [...chosen, index].sort((a, b) => a - b);
+}
+
+/** Removes option `index`, keeping the correct answers pointing at the same options. */
+export function removeOption(q: QuizQuestionDraft, index: number): QuizQuestionDraft {
+  const options = q.options.filter((_, i) => i !== index);
+  let correct = q.correct.filter((c) => c !== index).map((c) => (c > index ? c - 1 : c));
+  if (!correct.length && options.length) correct = q.kind === 'single' ? [0] : [];
+  return { ...q, options, correct };
+}
+
+/** What keeps a quiz from being saved, as the server would say it (field → message). */
+export function quizProblems(questions: readonly QuizQuestionDraft[], passMark: number, maxAttempts: number, cooldown: number): string[] {
+  const out: string[] = [];
+  if (!Number.isInteger(passMark) || passMark < 0 || passMark > 100) out.push('The pass mark is a percentage, 0–100.');
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100) out.push('Attempts must be 1–100.');
+  if (!Number.isInteger(cooldown) || cooldown < 0 || cooldown > 10080) out.push('The cool-down is 0–10080 minutes.');
+  if (!questions.length) out.push('Add at least one question.');
+  const ids = new Set<string>();
+  questions.forEach((q, n) => {
+    const name = `Question ${n + 1}`;
+    if (!q.id.trim() || ids.has(q.id)) out.push(`${name}: its id must be unique.`);
+    ids.add(q.id);
+    if (!q.text.trim()) out.push(`${name}: write the question.`);
+    if (q.options.length < 2 || q.options.length > 12) out.push(`${name}: give 2–12 options.`);
+    if (q.options.some((o) => !o.trim())) out.push(`${name}: an option is empty.`);
+    if (!q.correct.length) out.push(`${name}: mark the correct option.`);
+    if (q.kind === 'single' && q.correct.length > 1) out.push(`${name}: single choice has one correct option.`);
+  });
+  return out;
+}
+
+/** One line on what a re-check did, for the lead. */
+export function recheckSummary(r: {
+  stage: string;
+  sent: number;
+  already_pending: number;
+  in_progress: number;
+  already_reviewed: number;
+  up_to_date?: number;
+  truncated: boolean;
+}): string {
+  const where = r.stage === 'review' ? 'to review' : 'to their annotators';
+  const parts = [`${r.sent} item${r.sent === 1 ? '' : 's'} sent ${where}`];
+  if (r.already_pending) parts.push(`${r.already_pending} already waiting for a re-check`);
+  if (r.in_progress) parts.push(`${r.in_progress} still in progress, left as they are`);
+  if (r.up_to_date) parts.push(`${r.up_to_date} already redone under the new version`);
+  if (r.already_reviewed) parts.push(`${r.already_reviewed} already reviewed (send those to their annotators instead)`);
+  if (r.truncated) parts.push('more items matched than one request handles; send again for the rest');
+  return `${parts.join('; ')}.`;
+}
+
+/** The image references (`![alt](asset:id)`) on the added lines of a diff, once each, as
+ * Markdown to show beside the text differences. */
+export function addedImages(raw: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const l of readDiff(raw).lines) {
+    if (l.kind !== 'add') continue;
+    for (const m of l.text.matchAll(/!\[[^\]\n]*\]\(asset:\d{1,18}\)/g)) if (!out.includes(m[0])) out.push(m[0]);
+  }
+  return out;
+}

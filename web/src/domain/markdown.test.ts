@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInline, parseMarkdown, safeImageSrc, safeLinkHref } from './markdown';
+import { assetMarkdown, parseInline, parseMarkdown, safeImageSrc, safeLinkHref } from './markdown';
 
 describe('parseMarkdown', () => {
   it('parses headings, lists, code and paragraphs', () => {
@@ -38,11 +38,29 @@ describe('parseInline', () => {
     expect(parseInline('[bad](data:text/html,x)')[0]).toEqual({ type: 'text', text: 'bad' });
   });
 
-  it('allows images from http(s) or same-origin paths only', () => {
-    expect(parseInline('![cat](/api/v1/media/k1)')).toEqual([{ type: 'image', src: '/api/v1/media/k1', alt: 'cat' }]);
+  it('loads images only from our own guideline images and item media', () => {
+    expect(parseInline('![cat](/api/v1/media/ab/k1.png?exp=1&sig=f0)')).toEqual([{ type: 'image', src: '/api/v1/media/ab/k1.png?exp=1&sig=f0', alt: 'cat' }]);
+    expect(parseInline('![box](asset:12)')).toEqual([{ type: 'image', src: '/api/v1/guideline-assets/12', alt: 'box' }]);
+    expect(parseInline('![box](/api/v1/guideline-assets/7)')).toEqual([{ type: 'image', src: '/api/v1/guideline-assets/7', alt: 'box' }]);
     expect(parseInline('![x](javascript:1)')).toEqual([{ type: 'text', text: 'x' }]);
+    expect(parseInline('![x](asset:12x)')).toEqual([{ type: 'text', text: 'x' }]);
+    expect(parseInline('![x](/api/v1/auth/logout)')).toEqual([{ type: 'text', text: 'x' }]);
     expect(safeImageSrc('//evil.example/x.png')).toBeNull();
+    expect(safeImageSrc('/api/v1/guideline-assets/1/../../auth')).toBeNull();
     expect(safeLinkHref(' HTTP://a.b ')).toBe('HTTP://a.b');
+  });
+
+  it('turns an image on another host into a link that loads nothing', () => {
+    expect(parseInline('![pixel](https://tracker.example/p.gif)')).toEqual([
+      { type: 'link', href: 'https://tracker.example/p.gif', children: [{ type: 'text', text: 'pixel' }] },
+    ]);
+  });
+
+  it('writes the Markdown of a guideline image', () => {
+    expect(assetMarkdown(5, 'occluded car.png')).toBe('![occluded car](asset:5)');
+    expect(assetMarkdown(5, 'a]b[c')).toBe('![a b c](asset:5)');
+    expect(assetMarkdown(5, '')).toBe('![image](asset:5)');
+    expect(parseInline(assetMarkdown(9, 'x](javascript:1)'))).toEqual([{ type: 'image', src: '/api/v1/guideline-assets/9', alt: 'x (javascript:1)' }]);
   });
 
   it('honours backslash escapes and unmatched delimiters', () => {

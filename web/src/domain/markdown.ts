@@ -1,6 +1,8 @@
 // A small Markdown subset parsed into a tree (never into HTML), so rendering cannot inject markup.
 // Supported: headings, paragraphs, lists, fenced code, block quotes, rules, emphasis, strong,
-// inline code, links (http/https only), images (http/https or same-origin paths).
+// inline code, links (http/https only), images. Images load only from our own server: guideline
+// images (`asset:<id>`) and signed item media. An image elsewhere becomes a link, so untrusted
+// text cannot make the browser fetch from another host (tracking pixels, leaked addresses).
 
 export type Inline =
   | { type: 'text'; text: string }
@@ -25,11 +27,30 @@ export function safeLinkHref(url: string): string | null {
   return /^https?:\/\/[^\s]+$/i.test(u) ? u : null;
 }
 
-/** Images may also come from the app's own origin ("/api/v1/media/..."). */
+const ASSET_REF = /^asset:(\d{1,18})$/;
+const ASSET_URL = /^\/api\/v1\/guideline-assets\/\d{1,18}$/;
+const MEDIA_URL = /^\/api\/v1\/media\/[A-Za-z0-9._\-/%]+(\?[A-Za-z0-9=&._\-%]*)?$/;
+
+/** The URL a guideline image reference (`asset:12`) is served from. */
+export function assetUrl(id: number | string): string {
+  return `/api/v1/guideline-assets/${id}`;
+}
+
+/** The Markdown that shows a guideline image. Brackets in the alt text are dropped so that it
+ * cannot end the image early. */
+export function assetMarkdown(id: number, alt: string): string {
+  const clean = alt.replace(/[[\]\\\n\r]/g, ' ').replace(/\.[a-z0-9]{1,5}$/i, '').trim();
+  return `![${clean || 'image'}](asset:${id})`;
+}
+
+/** An image source we load: a guideline image (as `asset:<id>` or its URL) or signed item
+ * media, resolved to a same-origin URL; anything else is null. */
 export function safeImageSrc(url: string): string | null {
   const u = url.trim();
-  if (safeLinkHref(u)) return u;
-  return /^\/(?!\/)[^\s]*$/.test(u) ? u : null;
+  const asset = ASSET_REF.exec(u);
+  if (asset) return assetUrl(asset[1]!);
+  if (ASSET_URL.test(u) || MEDIA_URL.test(u)) return u;
+  return null;
 }
 
 const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
@@ -177,7 +198,10 @@ export function parseInline(s: string): Inline[] {
           flush();
           if (isImage) {
             const src = safeImageSrc(url);
-            out.push(src ? { type: 'image', src, alt: label } : { type: 'text', text: label });
+            const href = src ? null : safeLinkHref(url);
+            if (src) out.push({ type: 'image', src, alt: label });
+            else if (href) out.push({ type: 'link', href, children: [{ type: 'text', text: label || href }] });
+            else out.push({ type: 'text', text: label });
           } else {
             const href = safeLinkHref(url);
             out.push(href ? { type: 'link', href, children: parseInline(label) } : { type: 'text', text: label });

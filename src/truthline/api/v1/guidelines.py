@@ -1,15 +1,19 @@
-"""Guidelines: versions, diff, acknowledgements and the lead's reports."""
+"""Guidelines: versions, diff, acknowledgements, images, the lead's reports and re-checks."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
+from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
-from truthline.api.deps import CurrentPrincipal, Db
+from truthline.api.deps import CurrentPrincipal, Db, State
 from truthline.api.schemas import In, ItemRead, Out, UserRead
 from truthline.api.v1.items import item_read
+from truthline.db.models_qualification import GuidelineAsset
+from truthline.errors import InvalidInput
 from truthline.policies import project_access
 from truthline.services import guidelines
 
@@ -154,3 +158,157 @@ async def affected(
     access = await project_access(db, principal.user, project, "guideline.report")
     rows = await guidelines.affected_items(db, access.project.id, version, label=label)
     return [AffectedItem(item=item_read(i, None), annotations=n) for i, n in rows]
+
+
+# --- images ---------------------------------------------------------------------------------------
+class AssetRead(Out):
+    id: int
+    ref: str  # what the Markdown names: ![alt](asset:<id>)
+    url: str
+    content_type: str
+    size: int
+    width: int
+    height: int
+    filename: str
+    sha256: str
+    created_at: datetime
+
+
+def _asset_read(project_id: int, a: GuidelineAsset) -> AssetRead:
+    return AssetRead(
+        id=a.id,
+        ref=f"asset:{a.id}",
+        url=f"/api/v1/guideline-assets/{a.id}",
+        content_type=a.content_type,
+        size=a.size,
+        width=a.width,
+        height=a.height,
+        filename=a.filename,
+        sha256=a.sha256,
+        created_at=a.created_at,
+    )
+
+
+@router.post(
+    "/assets",
+    response_model=AssetRead,
+    status_code=201,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                t: {"schema": {"type": "string", "format": "binary"}}
+                for t in ("image/png", "image/jpeg", "image/webp", "image/gif")
+            },
+        }
+    },
+)
+async def upload_asset(
+    project: str,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    state: State,
+    filename: str = Query(default="", max_length=200),
+) -> AssetRead:
+    """The image is a multipart ``file`` field or the raw request body; its type is decided by
+    decoding it, whatever the request declared."""
+    access = await project_access(state.db, principal.user, project, "guideline.publish")
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=5)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InvalidInput("multipart upload needs a 'file' field", field="file")
+        data = await upload.read()
+        filename = filename or (upload.filename or "")[:200]
+    else:
+        data = await request.body()
+    asset, created = await guidelines.add_asset(state.db, state.storage, access, data, filename)
+    if not created:
+        response.status_code = 200
+    return _asset_read(access.project.id, asset)
+
+
+@router.get("/assets", response_model=list[AssetRead])
+async def list_assets(project: str, principal: CurrentPrincipal, db: Db) -> list[AssetRead]:
+    access = await project_access(db, principal.user, project, "guideline.read")
+    return [
+        _asset_read(access.project.id, a)
+        for a in await guidelines.list_assets(db, access.project.id)
+    ]
+
+
+# --- re-check -------------------------------------------------------------------------------------
+class RecheckIn(In):
+    stage: Literal["review", "annotate"]
+    item_ids: list[int] | None = Field(default=None, max_length=5000)
+    label: str | None = Field(default=None, max_length=200)
+
+
+class RecheckRead(Out):
+    stage: str
+    sent: int
+    already_pending: int
+    in_progress: int
+    already_reviewed: int
+    up_to_date: int
+    truncated: bool
+    item_ids: list[int]
+
+
+@router.post("/versions/{version}/recheck", response_model=RecheckRead)
+async def recheck(
+    project: str, version: int, body: RecheckIn, principal: CurrentPrincipal, db: Db
+) -> RecheckRead:
+    access = await project_access(db, principal.user, project, "guideline.recheck")
+    out = await guidelines.send_back(
+        db, access, version, stage=body.stage, item_ids=body.item_ids, label=body.label
+    )
+    return RecheckRead(
+        stage=body.stage,
+        sent=out.sent,
+        already_pending=out.already_pending,
+        in_progress=out.in_progress,
+        already_reviewed=out.already_reviewed,
+        up_to_date=out.up_to_date,
+        truncated=out.truncated,
+        item_ids=out.item_ids,
+    )
+
+
+# An image is addressed by its id alone, so that Markdown can name it (asset:<id>) without the
+# project; the route still answers only members of the asset's project.
+_assets = APIRouter(tags=["guidelines"])
+
+
+@_assets.get(
+    "/guideline-assets/{asset_id}",
+    response_class=Response,
+    responses={
+        200: {"content": {t: {} for t in ("image/png", "image/jpeg", "image/webp", "image/gif")}}
+    },
+)
+async def get_asset(asset_id: int, principal: CurrentPrincipal, state: State) -> Response:
+    asset = await guidelines.readable_asset(state.db, principal.user, asset_id)
+
+    def read() -> bytes:
+        with state.storage.open(asset.storage_key) as fh:
+            return fh.read()
+
+    data = await asyncio.to_thread(read)
+    return Response(
+        data,
+        media_type=asset.content_type,
+        headers={
+            # The bytes behind an id never change (content-addressed); only members may see them.
+            "cache-control": "private, max-age=86400, immutable",
+            "x-content-type-options": "nosniff",
+            "content-security-policy": "default-src 'none'; sandbox",
+        },
+    )
+
+
+_project_routes = router
+router = APIRouter()
+router.include_router(_project_routes)
+router.include_router(_assets)

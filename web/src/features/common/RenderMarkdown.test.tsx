@@ -33,6 +33,16 @@ describe('RenderMarkdown', () => {
     expect(el.querySelector('a')).toBeNull();
     expect(el.textContent).toContain('<img src=x');
   });
+
+  it('shows guideline images from our server and no image from elsewhere', () => {
+    const el = render('![occluded car](asset:4)\n\n![pixel](https://tracker.example/p.gif) ![x](data:image/png;base64,AAAA)');
+    const imgs = el.querySelectorAll('img');
+    expect(imgs).toHaveLength(1);
+    expect(imgs[0]!.getAttribute('src')).toBe('/api/v1/guideline-assets/4');
+    expect(imgs[0]!.getAttribute('alt')).toBe('occluded car');
+    expect(el.querySelector('a')?.getAttribute('href')).toBe('https://tracker.example/p.gif');
+    expect(el.textContent).toContain('x');
+  });
 });
 
 describe('RenderMarkdown section anchors', () => {

@@ -24,7 +24,8 @@ function inline(nodes: Inline[], prefix: string): ReactNode[] {
           </a>
         );
       case 'image':
-        return <img key={key} src={n.src} alt={n.alt} loading="lazy" referrerPolicy="no-referrer" />;
+        // Sources are same-origin only (see safeImageSrc); the alt text stands in while loading.
+        return <img key={key} className="md-image" src={n.src} alt={n.alt} title={n.alt || undefined} loading="lazy" decoding="async" referrerPolicy="no-referrer" />;
     }
   });
 }

@@ -1,11 +1,14 @@
-// The project's guideline for its lead: write the next version with a live preview and publish
-// it (minor, or requiring acknowledgement), list the versions, and per version who confirmed it
-// and which items were annotated under an older one.
-import { useDeferredValue, useMemo, useState } from 'react';
+// The project's guideline for its lead: write the next version with a live preview (images
+// uploaded, pasted or dropped; a .md file loaded as the text) and publish it (minor, or requiring
+// acknowledgement), list the versions, and per version who confirmed it and which items were
+// annotated under an older one, which can be sent back for a re-check.
+import { useDeferredValue, useMemo, useRef, useState, type ClipboardEvent, type DragEvent } from 'react';
 import { guideline } from '../../api/endpoints';
+import { ASSET_TYPES, MAX_ASSET_BYTES, guidelineAssets, recheck, type RecheckResult, type RecheckStage } from '../../api/qualification';
 import type { GuidelineVersion, Project } from '../../api/types';
 import { setQuery, useLocation } from '../../app/router';
-import { listSections, missingSections } from '../../domain/guideline';
+import { insertBlock, listSections, missingSections, recheckSummary } from '../../domain/guideline';
+import { assetMarkdown } from '../../domain/markdown';
 import { Link } from '../common/Link';
 import { RenderMarkdown } from '../common/RenderMarkdown';
 import { ShowDiff } from '../common/ShowDiff';
@@ -18,6 +21,8 @@ const MAX_SUMMARY = 5000;
 const GATED = new Set(['annotator', 'reviewer']);
 /** The server lists at most this many affected items. */
 const AFFECTED_LIMIT = 1000;
+/** A Markdown file loaded as the text is read in the browser; larger ones are refused. */
+const MAX_MD_FILE = 4 * MAX_BODY;
 
 export function ManageGuideline({ project }: { project: Project }) {
   const { search } = useLocation();
@@ -69,6 +74,9 @@ function EditGuideline({ project, initial, current, onPublished }: { project: Pr
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [published, setPublished] = useState<number | null>(null);
+  const [uploading, setUploading] = useState(0);
+  const [uploadNote, setUploadNote] = useState<string | null>(null);
+  const area = useRef<HTMLTextAreaElement>(null);
   const preview = useDeferredValue(text);
   const sections = useMemo(() => listSections(preview), [preview]);
   const missing = useMemo(() => missingSections(project.schema.questions, preview), [project.schema.questions, preview]);
@@ -92,6 +100,65 @@ function EditGuideline({ project, initial, current, onPublished }: { project: Pr
     }
   };
 
+  /** Uploads images and puts a reference to each where the caret is. */
+  const addImages = async (files: File[]) => {
+    const images = files.filter((f) => ASSET_TYPES.includes(f.type) || /\.(png|jpe?g|webp|gif)$/i.test(f.name));
+    if (!images.length) return false;
+    setError(null);
+    setUploadNote(null);
+    for (const file of images) {
+      if (file.size > MAX_ASSET_BYTES) {
+        setError(new Error(`${file.name} is larger than ${(MAX_ASSET_BYTES / 1e6).toFixed(1)} MB; images are limited to that.`));
+        continue;
+      }
+      setUploading((n) => n + 1);
+      try {
+        const asset = await guidelineAssets.upload(project.id, file, file.name || 'pasted.png');
+        const el = area.current;
+        const ref = assetMarkdown(asset.id, asset.filename || file.name);
+        setText((current) => {
+          const at = el ? el.selectionStart : current.length;
+          const to = el ? el.selectionEnd : current.length;
+          const out = insertBlock(current, at, to, ref);
+          requestAnimationFrame(() => el?.setSelectionRange(out.caret, out.caret));
+          return out.value;
+        });
+        setUploadNote(`Added ${asset.filename || 'the image'} (${asset.width}×${asset.height}) as ${asset.ref}.`);
+      } catch (err) {
+        setError(err);
+      } finally {
+        setUploading((n) => n - 1);
+      }
+    }
+    return true;
+  };
+
+  const loadFile = async (file: File) => {
+    setError(null);
+    if (file.size > MAX_MD_FILE) return setError(new Error(`${file.name} is too large for a guideline.`));
+    const body = await file.text();
+    if (text.trim() && text !== initial && !window.confirm(`Replace the text in the editor with ${file.name}?`)) return;
+    setText(body);
+    setUploadNote(`Loaded ${file.name} (${body.length.toLocaleString()} characters). Publish to make it a version.`);
+  };
+
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = Array.from(e.clipboardData.files);
+    if (files.some((f) => f.type.startsWith('image/'))) {
+      e.preventDefault();
+      void addImages(files);
+    }
+  };
+
+  const onDrop = (e: DragEvent<HTMLTextAreaElement>) => {
+    const files = Array.from(e.dataTransfer.files);
+    if (!files.length) return;
+    e.preventDefault();
+    const md = files.find((f) => /\.(md|markdown|txt)$/i.test(f.name));
+    if (md) void loadFile(md);
+    else void addImages(files);
+  };
+
   return (
     <div className="card" data-testid="guideline-editor">
       <h2>
@@ -108,8 +175,12 @@ function EditGuideline({ project, initial, current, onPublished }: { project: Pr
         <label className="guideline-source">
           Markdown
           <textarea
+            ref={area}
             value={text}
             onChange={(e) => setText(e.target.value)}
+            onPaste={onPaste}
+            onDrop={onDrop}
+            onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()}
             spellCheck
             rows={20}
             placeholder={'# Guideline\n\n## 1 Scope\n\nWhat to annotate and what not.\n\n## 2 Labels\n\n### 2.1 …'}
@@ -123,6 +194,45 @@ function EditGuideline({ project, initial, current, onPublished }: { project: Pr
           <h4>Preview</h4>
           {preview.trim() ? <RenderMarkdown source={preview} anchors /> : <p className="muted">Nothing written yet.</p>}
         </div>
+      </div>
+      <div className="row guideline-files">
+        <label className="file-button">
+          <input
+            type="file"
+            accept={ASSET_TYPES.join(',')}
+            multiple
+            onChange={(e) => {
+              const files = Array.from(e.target.files ?? []);
+              e.target.value = '';
+              void addImages(files);
+            }}
+            data-testid="guideline-image-input"
+          />
+          <span>Add image…</span>
+        </label>
+        <label className="file-button">
+          <input
+            type="file"
+            accept=".md,.markdown,.txt,text/markdown,text/plain"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void loadFile(file);
+            }}
+            data-testid="guideline-md-input"
+          />
+          <span>Load a .md file…</span>
+        </label>
+        <span className="muted small">
+          Images (PNG, JPEG, WebP, GIF up to {(MAX_ASSET_BYTES / 1e6).toFixed(1)} MB) can also be pasted or dropped into the text; they go in as{' '}
+          <code>![alt](asset:id)</code>.
+        </span>
+        {uploading > 0 && <span className="muted small">Uploading…</span>}
+        {uploadNote && (
+          <span className="ok small" role="status" data-testid="guideline-upload-note">
+            {uploadNote}
+          </span>
+        )}
       </div>
       <div className="small" data-testid="guideline-sections">
         {sections.length ? (
@@ -315,6 +425,17 @@ function AffectedItems({ project, version }: { project: Project; version: number
   const [label, setLabel] = useState(applied);
   const affected = useLoad(() => guideline.affected(project.id, version, applied || undefined), [project.id, version, applied]);
   const rows = affected.data ?? [];
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const visible = new Set(rows.map((r) => r.item.id));
+  const chosen = [...selected].filter((id) => visible.has(id));
+  const allChosen = rows.length > 0 && chosen.length === rows.length;
+  const toggle = (id: number) =>
+    setSelected((cur) => {
+      const next = new Set(cur);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
   return (
     <section data-testid="guideline-affected">
       <h3>Items annotated under older versions</h3>
@@ -322,6 +443,7 @@ function AffectedItems({ project, version }: { project: Project; version: number
         className="row filters"
         onSubmit={(e) => {
           e.preventDefault();
+          setSelected(new Set());
           setQuery({ affected_label: label.trim() || undefined });
         }}
       >
@@ -341,9 +463,31 @@ function AffectedItems({ project, version }: { project: Project; version: number
         </p>
       )}
       {rows.length > 0 && (
+        <SendBack
+          project={project}
+          version={version}
+          label={applied || null}
+          chosen={chosen}
+          total={rows.length}
+          onSent={() => {
+            setSelected(new Set());
+            affected.reload();
+          }}
+        />
+      )}
+      {rows.length > 0 && (
         <table className="grid small">
           <thead>
             <tr>
+              <th>
+                <input
+                  type="checkbox"
+                  aria-label="Select every listed item"
+                  checked={allChosen}
+                  onChange={() => setSelected(allChosen ? new Set() : new Set(rows.map((r) => r.item.id)))}
+                  data-testid="affected-select-all"
+                />
+              </th>
               <th>Item</th>
               <th>Stage</th>
               <th className="num">Older annotations</th>
@@ -353,9 +497,18 @@ function AffectedItems({ project, version }: { project: Project; version: number
             {rows.map(({ item, annotations }) => (
               <tr key={item.id} data-testid={`affected-${item.id}`}>
                 <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${item.external_id || `#${item.id}`}`}
+                    checked={selected.has(item.id)}
+                    onChange={() => toggle(item.id)}
+                    data-testid={`affected-select-${item.id}`}
+                  />
+                </td>
+                <td>
                   <Link to={`/lead/projects/${project.id}?tab=items&item=${item.id}`}>{item.external_id || `#${item.id}`}</Link>
                 </td>
-                <td>{item.stage}</td>
+                <td data-testid="affected-stage">{item.stage}</td>
                 <td className="num">{annotations}</td>
               </tr>
             ))}
@@ -363,5 +516,86 @@ function AffectedItems({ project, version }: { project: Project; version: number
         </table>
       )}
     </section>
+  );
+}
+
+/** Sends the chosen (or every listed) item back to a stage, after the lead confirms. */
+function SendBack({
+  project,
+  version,
+  label,
+  chosen,
+  total,
+  onSent,
+}: {
+  project: Project;
+  version: number;
+  label: string | null;
+  chosen: number[];
+  total: number;
+  onSent(): void;
+}) {
+  const [asking, setAsking] = useState<RecheckStage | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<RecheckResult | null>(null);
+  const which = chosen.length
+    ? `the ${chosen.length} selected item${chosen.length === 1 ? '' : 's'}`
+    : `every item annotated before version ${version}${label ? ` with the label “${label}”` : ''} (${total}${total >= AFFECTED_LIMIT ? '+' : ''})`;
+
+  const send = async (stage: RecheckStage) => {
+    setBusy(true);
+    setError(null);
+    try {
+      // Nothing selected: the server takes every affected item (beyond the listed page too).
+      const r = await recheck(project.id, version, { stage, item_ids: chosen.length ? chosen : null, label });
+      setResult(r);
+      setAsking(null);
+      onSent();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="recheck" data-testid="recheck">
+      <div className="row">
+        <span className="small grow" data-testid="recheck-which">
+          Re-check {which}:
+        </span>
+        <button type="button" onClick={() => setAsking('review')} disabled={busy} data-testid="recheck-review">
+          To review…
+        </button>
+        <button type="button" onClick={() => setAsking('annotate')} disabled={busy} data-testid="recheck-annotate">
+          To their annotators…
+        </button>
+      </div>
+      {asking && (
+        <div className="confirm-box" role="alertdialog" aria-labelledby="recheck-question" data-testid="recheck-confirm">
+          <p id="recheck-question">
+            {asking === 'review'
+              ? `Open a review of ${which}? Reviewers get them from the review queue.`
+              : `Send ${which} back to the people who annotated them, with the note “guideline changed to v${version}” and its summary? Each checks and resubmits; the item is then reviewed.`}{' '}
+            Finished items move; items still in progress or already waiting for a re-check are left as they are.
+          </p>
+          <div className="row end">
+            <button type="button" onClick={() => setAsking(null)} disabled={busy}>
+              Cancel
+            </button>
+            <button type="button" className="primary" autoFocus onClick={() => void send(asking)} disabled={busy} data-testid="recheck-go">
+              {asking === 'review' ? 'Send to review' : 'Send to annotators'}
+            </button>
+          </div>
+        </div>
+      )}
+      <ShowError error={error} />
+      {result && (
+        <p className="ok small" role="status" data-testid="recheck-result">
+          {recheckSummary(result)}
+        </p>
+      )}
+    </div>
   );
 }

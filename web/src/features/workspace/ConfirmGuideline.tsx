@@ -1,9 +1,10 @@
 // The acknowledgement gate: the queue hands out no work until the person has seen what changed
-// in the guideline since the version they last confirmed, and confirmed the new one.
-import { useState } from 'react';
+// in the guideline since the version they last confirmed (with the images those changes added),
+// and confirmed the new one.
+import { useMemo, useState } from 'react';
 import { guideline } from '../../api/endpoints';
 import type { Id, PendingAck } from '../../api/types';
-import { versionsBetween } from '../../domain/guideline';
+import { addedImages, versionsBetween } from '../../domain/guideline';
 import { RenderMarkdown } from '../common/RenderMarkdown';
 import { ShowDiff } from '../common/ShowDiff';
 import { ShowError } from '../common/ShowError';
@@ -17,6 +18,7 @@ export function ConfirmGuideline({ projectId, ack, onConfirm }: { projectId: Id;
   const [error, setError] = useState<unknown>(null);
   const changes = versionsBetween(versions.data ?? [], ack.since, ack.version).reverse();
   const current = (versions.data ?? []).find((v) => v.version === ack.version);
+  const images = useMemo(() => addedImages(diff.data?.lines ?? []), [diff.data]);
 
   const confirm = async () => {
     setBusy(true);
@@ -71,7 +73,15 @@ export function ConfirmGuideline({ projectId, ack, onConfirm }: { projectId: Id;
               <RenderMarkdown source={current.body} />
             </div>
           ) : diff.data ? (
-            <ShowDiff lines={diff.data.lines} />
+            <>
+              <ShowDiff lines={diff.data.lines} />
+              {images.length > 0 && (
+                <div className="gate-images" data-testid="gate-images">
+                  <h4>Images in the changes</h4>
+                  <RenderMarkdown source={images.join('\n\n')} />
+                </div>
+              )}
+            </>
           ) : (
             diff.loading && <p className="muted">Loading…</p>
           )}

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { canPrefetch, guideline, items, projects, queue } from '../../api/endpoints';
 import type { Id, Item, LabelingSchema, PendingAck, Project, QueueNext, SubmitAnswer, SubmitBody } from '../../api/types';
-import { ackRequired } from '../../domain/guideline';
+import { ackRequired, qualificationRequired } from '../../domain/guideline';
 import { NextTaskPrefetcher } from '../../domain/prefetch';
 import { imageSource } from '../../kinds/image/media';
 import { preloadImage } from '../../kinds/image/imageCache';
@@ -16,7 +16,7 @@ import { clearLocalDraft, loadLocalDraft, pendingFor, saveLocalDraft, startSubmi
 import type { ActiveClock } from './useActiveClock';
 import { useWorkspace, type Result } from './workspaceStore';
 
-export type Phase = 'loading' | 'working' | 'sending' | 'waiting_upload' | 'empty' | 'all_leased' | 'ack_required' | 'error';
+export type Phase = 'loading' | 'working' | 'sending' | 'waiting_upload' | 'empty' | 'all_leased' | 'ack_required' | 'qualification_required' | 'error';
 export type DraftState = 'saved' | 'saving' | 'unsaved' | 'local';
 
 export const AUTOSAVE_MS = 3000;
@@ -33,6 +33,10 @@ export interface TaskFlow {
   ack: PendingAck | null;
   /** Confirms that version, then takes the next task; rejects when the server refuses. */
   confirmGuideline(version: number): Promise<void>;
+  /** The quiz to pass before the queue hands out work (phase `qualification_required`). */
+  quiz: { quizId: number; version: number } | null;
+  /** After the quiz is passed: take the next task. */
+  resumeAfterQuiz(): void;
   submit(): Promise<void>;
   skip(reason: string): Promise<void>;
   saveDraft(): Promise<void>;
@@ -78,6 +82,7 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
   const [draftState, setDraftState] = useState<DraftState>('saved');
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const [ack, setAck] = useState<PendingAck | null>(null);
+  const [quiz, setQuiz] = useState<{ quizId: number; version: number } | null>(null);
   const [attempt, setAttempt] = useState(0);
   const user = useSession((s) => s.user);
   const task = useWorkspace((s) => s.task);
@@ -166,11 +171,16 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
   /** A failed queue request: the guideline gate, or an error to show. */
   const failed = useCallback((err: unknown) => {
     const pending = ackRequired(err);
+    const needsQuiz = qualificationRequired(err);
     useWorkspace.getState().clear();
     if (pending) {
       setAck(pending);
       setError(null);
       setPhase('ack_required');
+    } else if (needsQuiz) {
+      setQuiz(needsQuiz);
+      setError(null);
+      setPhase('qualification_required');
     } else {
       setError(err);
       setPhase('error');
@@ -185,6 +195,11 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
     },
     [projectId],
   );
+
+  const resumeAfterQuiz = useCallback(() => {
+    setQuiz(null);
+    setAttempt((n) => n + 1);
+  }, []);
 
   // Load the project, send anything queued for it first (else the server hands back the same item), then take work.
   useEffect(() => {
@@ -268,13 +283,27 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
     if (leaseId === null) return;
     const beat = async () => {
       try {
-        await queue.heartbeat(leaseId, clockRef.current.read(), clockRef.current.hidden());
+        await queue.heartbeat(leaseId, clockRef.current.read(), clockRef.current.hidden(), clockRef.current.idle());
       } catch (err) {
         if (err instanceof ApiError && err.status === 409) setNotice('Your lease on this item has ended; a submit is still accepted.');
       }
     };
     const t = window.setInterval(beat, HEARTBEAT_MS);
-    return () => window.clearInterval(t);
+    // A beat on every change between active, idle and hidden lets the server split the time
+    // where the change happened rather than at the next periodic beat.
+    const stateNow = () => (clockRef.current.hidden() ? 'hidden' : clockRef.current.idle() ? 'idle' : 'active');
+    let last = stateNow();
+    const watch = window.setInterval(() => {
+      const now = stateNow();
+      if (now !== last) {
+        last = now;
+        void beat();
+      }
+    }, 1000);
+    return () => {
+      window.clearInterval(t);
+      window.clearInterval(watch);
+    };
   }, [leaseId]);
 
   const submit = useCallback(async () => {
@@ -362,6 +391,8 @@ export function useTaskFlow(projectId: Id, mode: 'queue' | 'edit', itemId: Id | 
     retryAt,
     ack,
     confirmGuideline,
+    quiz,
+    resumeAfterQuiz,
     submit,
     skip,
     saveDraft: () => saveDraft(),
