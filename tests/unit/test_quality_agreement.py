@@ -337,4 +337,4 @@ def test_agreement_for_kind_multi_label_is_per_label() -> None:
 
 def test_agreement_for_unknown_kind() -> None:
     with pytest.raises(QualityInputError):
-        agreement_for_kind("video_track", [])
+        agreement_for_kind("sticker", [])

@@ -3,9 +3,8 @@ of one result against a reference (consolidated or gold), both on the shapes of 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -13,18 +12,17 @@ import numpy as np
 from truthline.quality._common import QualityInputError
 from truthline.quality.alpha import krippendorff_alpha, krippendorff_alpha_ci
 from truthline.quality.consolidation.choice import class_names, kendall_tau
-from truthline.quality.geometry import (
-    assign_pairs,
-    box_agreement_many,
-    boxes_array,
-    interval_iou_matrix,
-    keypoint_array,
-    keypoint_similarity,
-    mask_iou,
-    polygon_iou,
-)
+from truthline.quality.geometry import mask_iou
 from truthline.quality.kappa import percent_agreement
-from truthline.quality.text import cer, normalized_distance, span_f1, wer
+from truthline.quality.shape_agreement import (
+    MATCHERS,
+    bbox_agreement,
+    pairwise_sums,
+    ratio_ci,
+    set_agreement,
+    track_agreement,
+)
+from truthline.quality.text import cer, normalized_distance, wer
 
 Result = Mapping[str, Any]
 Items = Sequence[Mapping[Hashable, Result | None]]
@@ -65,7 +63,8 @@ def agreement_for_kind(
     ordinal alpha on rank positions; bbox, polygon, keypoints, segments: F1 of one-to-one
     matches between every two annotators (``match_labels``, default true); span: exact-match
     F1; mask: mean per-label IoU; free_text: mean CER; transcription: mean WER (both lower is
-    better). ``n_boot`` > 0 adds a bootstrap interval to single alpha results.
+    better); video_track: track F1 per pair of annotators, averaged. ``n_boot`` > 0 adds a
+    bootstrap interval (``details["ci"]``): over units for alpha, over items otherwise.
     """
     cfg = dict(config or {})
     n_items = sum(1 for it in items if sum(r is not None for r in it.values()) >= 2)
@@ -73,18 +72,25 @@ def agreement_for_kind(
         spec = _ALPHA[kind](cfg)
         value, details = _alpha(items, spec, n_boot, seed)
         return KindAgreement(kind, spec.metric, value, n_items, True, details)
-    if kind == "bbox":
-        value, details = _bbox_agreement(items, cfg)
+    if kind == "video_track":
+        value, details = track_agreement(items, cfg, n_boot, seed)
+        return KindAgreement(kind, "f1_per_annotator_pair", value, n_items, True, details)
+    if kind == "bbox" or kind in MATCHERS or kind == "span":
+        if kind == "bbox":
+            value, details, num, den = bbox_agreement(items, cfg)
+        else:
+            value, details, num, den = set_agreement(kind, items, cfg)
+        if n_boot and len(num):
+            details["ci"] = list(ratio_ci(num, den, n_boot, seed, empty=1.0))
         return KindAgreement(kind, "f1", value, n_items, True, details)
-    if kind in _MATCHERS or kind == "span":
-        value, details = _set_agreement(kind, items, cfg)
-        return KindAgreement(kind, "f1", value, n_items, True, details)
-    if kind == "mask":
-        return KindAgreement(kind, "mean_iou", _mean_pairwise(items, _mask_score), n_items)
-    if kind in _TEXT:
-        metric, dist = _TEXT[kind]
-        value = _mean_pairwise(items, dist, ordered=True)
-        return KindAgreement(kind, metric, value, n_items, False)
+    if kind == "mask" or kind in _TEXT:
+        metric, score = ("mean_iou", _mask_score) if kind == "mask" else _TEXT[kind]
+        total, count = pairwise_sums(items, score, ordered=kind in _TEXT)
+        value = float(total.sum() / count.sum()) if count.sum() else float("nan")
+        details = {}
+        if n_boot and len(total):
+            details["ci"] = list(ratio_ci(total, count, n_boot, seed))
+        return KindAgreement(kind, metric, value, n_items, kind == "mask", details)
     raise QualityInputError(f"no agreement measure for kind {kind!r}", kind=kind)
 
 
@@ -168,99 +174,6 @@ def _per_key_alpha(items: Items, spec: _AlphaSpec) -> tuple[float, dict[str, Any
     return (float(np.mean(defined)) if defined else float("nan")), {"per_label": per_key}
 
 
-def _pairs(items: Items) -> Iterator[tuple[Result, Result]]:
-    """Every two answers given to the same item, annotators in a fixed order."""
-    for item in items:
-        answered = sorted(
-            ((a, r) for a, r in item.items() if r is not None), key=lambda x: str(x[0])
-        )
-        for (_, ra), (_, rb) in combinations(answered, 2):
-            yield ra, rb
-
-
-def _bbox_agreement(items: Items, cfg: dict[str, Any]) -> tuple[float, dict[str, Any]]:
-    pairs = list(_pairs(items))
-    boxes = [
-        (boxes_array(a.get("boxes") or []), boxes_array(b.get("boxes") or [])) for a, b in pairs
-    ]
-    labels = None
-    if cfg.get("match_labels", True):
-        labels = [
-            (
-                [x.get("label") for x in a.get("boxes") or []],
-                [x.get("label") for x in b.get("boxes") or []],
-            )
-            for a, b in pairs
-        ]
-    ag = box_agreement_many(boxes, float(cfg.get("iou_threshold", 0.5)), labels=labels)
-    return ag.f1, {"mean_iou": ag.mean_iou, "matched": ag.matched, "pairs": len(pairs)}
-
-
-Matcher = Callable[[Result, Result, dict[str, Any]], tuple[list[tuple[int, int, float]], int, int]]
-
-
-def _polygons(a: Result, b: Result, cfg: dict[str, Any]) -> tuple[list[Any], int, int]:
-    pa, pb = a.get("polygons") or [], b.get("polygons") or []
-    sim = np.array([[polygon_iou(p, q) for q in pb] for p in pa]).reshape(len(pa), len(pb))
-    return _match(sim, pa, pb, cfg, "iou_threshold", 0.5)
-
-
-def _keypoints(a: Result, b: Result, cfg: dict[str, Any]) -> tuple[list[Any], int, int]:
-    pa, pb = a.get("instances") or [], b.get("instances") or []
-    sigma = float(cfg.get("oks_sigma", 0.1))
-    xa, xb = [keypoint_array(p) for p in pa], [keypoint_array(q) for q in pb]
-    sim = np.array([[keypoint_similarity(p, q, sigma) for q in xb] for p in xa])
-    return _match(sim.reshape(len(pa), len(pb)), pa, pb, cfg, "min_similarity", 0.5)
-
-
-def _segments(a: Result, b: Result, cfg: dict[str, Any]) -> tuple[list[Any], int, int]:
-    pa, pb = a.get("segments") or [], b.get("segments") or []
-    sim = interval_iou_matrix(
-        [(s["start"], s["end"]) for s in pa], [(s["start"], s["end"]) for s in pb]
-    )
-    return _match(sim, pa, pb, cfg, "iou_threshold", 0.5)
-
-
-def _match(
-    sim: np.ndarray, pa: list[Any], pb: list[Any], cfg: dict[str, Any], name: str, default: float
-) -> tuple[list[Any], int, int]:
-    if cfg.get("match_labels", True) and sim.size:
-        la = np.array([p.get("label") for p in pa], dtype=object)
-        lb = np.array([q.get("label") for q in pb], dtype=object)
-        sim = sim * (la[:, None] == lb[None, :])
-    return assign_pairs(sim, float(cfg.get(name, default))), len(pa), len(pb)
-
-
-_MATCHERS: dict[str, Matcher] = {
-    "polygon": _polygons,
-    "keypoints": _keypoints,
-    "audio_segment": _segments,
-    "temporal_segment": _segments,
-}
-
-
-def _set_agreement(kind: str, items: Items, cfg: dict[str, Any]) -> tuple[float, dict[str, Any]]:
-    """Micro F1 over all pairs: 2 * matched / (shapes of a + shapes of b)."""
-    tp = n = 0
-    sim_sum = 0.0
-    overlap = 0
-    for a, b in _pairs(items):
-        if kind == "span":
-            sa, sb = a.get("spans") or [], b.get("spans") or []
-            tp += span_f1(sa, sb, match_labels=cfg.get("match_labels", True)).matched
-            overlap += span_f1(sa, sb, mode="overlap").matched
-            n += len(sa) + len(sb)
-            continue
-        matches, n_a, n_b = _MATCHERS[kind](a, b, cfg)
-        tp += len(matches)
-        sim_sum += sum(m[2] for m in matches)
-        n += n_a + n_b
-    f1 = 2 * tp / n if n else 1.0
-    if kind == "span":
-        return f1, {"overlap_f1": 2 * overlap / n if n else 1.0}
-    return f1, {"mean_similarity": sim_sum / tp if tp else float("nan")}
-
-
 def _mask_score(a: Result, b: Result) -> float:
     """Mean over labels of the IoU of the two annotators' masks of that label."""
     ma, mb = _masks_by_label(a), _masks_by_label(b)
@@ -308,19 +221,6 @@ _TEXT: dict[str, tuple[str, Callable[[Result, Result], float]]] = {
 }
 
 
-def _mean_pairwise(
-    items: Items, score: Callable[[Result, Result], float], *, ordered: bool = False
-) -> float:
-    """Mean of ``score`` over every two answers of an item (both directions if ``ordered``,
-    for measures such as WER that treat their first argument as the reference)."""
-    values = []
-    for a, b in _pairs(items):
-        values.append(score(a, b))
-        if ordered:
-            values.append(score(b, a))
-    return float(np.mean(values)) if values else float("nan")
-
-
 def score_against(
     kind: str,
     result: Result,
@@ -344,9 +244,9 @@ def score_against(
     if kind in _TEXT:
         return _text_score(kind, result, reference)
     if kind == "bbox":
-        return _bbox_agreement([{0: reference, 1: result}], cfg)[0]
-    if kind == "span" or kind in _MATCHERS:
-        return _set_agreement(kind, [{0: reference, 1: result}], cfg)[0]
+        return bbox_agreement([{0: reference, 1: result}], cfg)[0]
+    if kind == "span" or kind in MATCHERS:
+        return set_agreement(kind, [{0: reference, 1: result}], cfg)[0]
     raise QualityInputError(f"no score for kind {kind!r}", kind=kind)
 
 

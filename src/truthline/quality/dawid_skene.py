@@ -137,3 +137,60 @@ def _e_step(
     norm = post.sum(axis=1, keepdims=True)
     post /= norm
     return post, float((np.log(norm) + top).sum())
+
+
+@dataclass(frozen=True)
+class MultiLabelResult:
+    """One binary Dawid-Skene per label (absent = 0, present = 1)."""
+
+    posteriors: np.ndarray  # items x labels, P(label truly applies | annotations)
+    priors: np.ndarray  # labels, estimated share of items the label applies to
+    confusion: np.ndarray  # annotators x labels x true (absent, present) x given, rows sum to 1
+    converged: np.ndarray  # labels, whether each fit converged
+
+
+def multilabel_dawid_skene(
+    items: Any,
+    annotators: Any,
+    chosen: Any,
+    *,
+    n_items: int | None = None,
+    n_annotators: int | None = None,
+    max_iter: int = 100,
+    tol: float = 1e-7,
+    smoothing: float = 0.01,
+) -> MultiLabelResult:
+    """Dawid-Skene for questions where several labels may apply.
+
+    One row per answer: ``items[e]`` and ``annotators[e]`` are codes and ``chosen[e]`` a
+    boolean row over the labels (True: the annotator chose it). Each label is its own
+    present/absent problem over the items where an annotator answered the question, so an
+    annotator gets one 2 x 2 confusion matrix per label: someone who over-uses one label is
+    discounted on that label only.
+    """
+    picks = np.asarray(chosen, dtype=bool)
+    it, an, _ = _codes(items, annotators, np.zeros(len(picks), dtype=np.int64))
+    if picks.ndim != 2 or picks.shape[0] != it.size:
+        raise QualityInputError("chosen must be an answers x labels matrix")
+    n_i, n_a, n_l = _size(it, n_items), _size(an, n_annotators), picks.shape[1]
+    posteriors = np.zeros((n_i, n_l))
+    priors = np.zeros(n_l)
+    confusion = np.zeros((n_a, n_l, 2, 2))
+    converged = np.zeros(n_l, dtype=bool)
+    for label in range(n_l):
+        fit = dawid_skene(
+            it,
+            an,
+            picks[:, label].astype(np.int64),
+            n_items=n_i,
+            n_annotators=n_a,
+            n_classes=2,
+            max_iter=max_iter,
+            tol=tol,
+            smoothing=smoothing,
+        )
+        posteriors[:, label] = fit.posteriors[:, 1]
+        priors[label] = fit.priors[1]
+        confusion[:, label] = fit.confusion
+        converged[label] = fit.converged
+    return MultiLabelResult(posteriors, priors, confusion, converged)

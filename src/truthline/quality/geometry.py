@@ -166,12 +166,25 @@ def box_agreement_many(
     IoU matrices are computed for many images at once on padded arrays (in chunks that stay
     in cache); only images with competing candidates go through the Hungarian solver.
     """
-    totals = np.zeros(4)  # matched, IoU sum, boxes of a, boxes of b
+    tp, iou_sum, n_a, n_b = (
+        box_agreement_pairs(pairs, iou_threshold, labels=labels).sum(axis=0).tolist()
+    )
+    return _scores(int(tp), iou_sum, int(n_a), int(n_b), [])
+
+
+def box_agreement_pairs(
+    pairs: Sequence[tuple[Any, Any]],
+    iou_threshold: float = 0.5,
+    *,
+    labels: Sequence[tuple[Sequence[Any], Sequence[Any]]] | None = None,
+) -> np.ndarray:
+    """Per pair of ``box_agreement_many``: (pairs, 4) rows of matched count, IoU sum of the
+    matches, boxes of a and boxes of b (what item-level bootstrap intervals resample)."""
+    parts = [np.zeros((0, 4))]
     for lo in range(0, len(pairs), _PAIR_CHUNK):
         part = labels[lo : lo + _PAIR_CHUNK] if labels is not None else None
-        totals += _agreement_chunk(pairs[lo : lo + _PAIR_CHUNK], iou_threshold, part)
-    tp, iou_sum, n_a, n_b = totals.tolist()
-    return _scores(int(tp), iou_sum, int(n_a), int(n_b), [])
+        parts.append(_agreement_chunk(pairs[lo : lo + _PAIR_CHUNK], iou_threshold, part))
+    return np.concatenate(parts)
 
 
 _PAIR_CHUNK = 20_000
@@ -198,14 +211,13 @@ def _agreement_chunk(
         iou *= _same_labels(labels, iou.shape)
     valid = iou >= iou_threshold
     ambiguous = (valid.sum(axis=2) > 1).any(axis=1) | (valid.sum(axis=1) > 1).any(axis=1)
-    simple = ~ambiguous
-    tp = int(valid[simple].sum())
-    iou_sum = float(iou[simple][valid[simple]].sum())
+    tp = valid.sum(axis=(1, 2)).astype(np.float64)
+    iou_sum = np.where(valid, iou, 0.0).sum(axis=(1, 2))
     for i in np.flatnonzero(ambiguous):
         matches = assign_pairs(iou[i, : na[i], : nb[i]], iou_threshold)
-        tp += len(matches)
-        iou_sum += sum(m[2] for m in matches)
-    return np.array([tp, iou_sum, na.sum(), nb.sum()], dtype=np.float64)
+        tp[i] = len(matches)
+        iou_sum[i] = sum(m[2] for m in matches)
+    return np.stack([tp, iou_sum, na, nb], axis=1).astype(np.float64)
 
 
 def _as_boxes(boxes: Any) -> np.ndarray:
@@ -294,6 +306,19 @@ def interval_iou_matrix(a: Any, b: Any) -> np.ndarray:
     out = (a[:, None, :] == b[None, :, :]).all(axis=-1).astype(np.float64)
     np.divide(inter, union, out=out, where=union > 0)
     return out
+
+
+def segment_similarity(a: Any, b: Any, threshold: float, tolerance: float = 0.0) -> np.ndarray:
+    """Jaccard of time segments, raised to ``threshold`` where both boundaries are within
+    ``tolerance`` seconds: short segments a few frames apart overlap little, yet are the
+    same event."""
+    sim = interval_iou_matrix(a, b)
+    if tolerance > 0 and sim.size:
+        a = np.asarray(a, dtype=np.float64).reshape(-1, 2)
+        b = np.asarray(b, dtype=np.float64).reshape(-1, 2)
+        close = (np.abs(a[:, None, :] - b[None, :, :]) <= tolerance).all(axis=-1)
+        sim = np.where(close, np.maximum(sim, threshold), sim)
+    return sim
 
 
 def labelled(p: Any) -> bool:

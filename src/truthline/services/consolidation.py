@@ -61,7 +61,8 @@ async def consolidate_project(
     total = await annotated_item_count(db, project.id)
     counts = {q.name: 0 for q in questions}
     skipped = [q.name for q in questions if q.kind not in registered_kinds()]
-    batch_q = [q for q in questions if q.single_choice and method == "dawid_skene"]
+    # Dawid-Skene estimates each annotator's confusions from the whole project at once.
+    batch_q = [q for q in questions if q.kind == "classification" and method == "dawid_skene"]
     pending: dict[str, list[tuple[int, int, dict[str, Any]]]] = {q.name: [] for q in batch_q}
     done = 0
     async for items, latest in pages(db, project.id):

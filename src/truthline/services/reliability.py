@@ -1,6 +1,7 @@
-"""Per-annotator reliability: agreement with the consolidated results, gold accuracy, and the
-Dawid-Skene confusion matrix of single-choice questions; and reviewer agreement on the share
-of annotations judged by two reviewers."""
+"""Per-annotator reliability: agreement with the consolidated results, gold accuracy, the
+Dawid-Skene confusion matrix of single-choice questions and the per-label 2 x 2 confusions of
+multiple-choice ones; and reviewer agreement on the share of annotations judged by two
+reviewers."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from truthline.quality.agreement import (
 )
 from truthline.quality.consolidation import encode_annotations
 from truthline.quality.consolidation.choice import class_names
+from truthline.quality.dawid_skene import multilabel_dawid_skene
 from truthline.quality.reliability import summarize
 from truthline.services.gold import gold_summary
 from truthline.services.quality_data import Question, answers, pages, questions_of
@@ -39,7 +41,7 @@ async def annotator_reliability(db: Database, project: Project) -> dict[str, Any
     pass_mark = quality_of(project).gold.pass_threshold
     scores: dict[str, list[tuple[int, float]]] = {q.name: [] for q in questions}
     coded: dict[str, list[tuple[int, int, dict[str, Any]]]] = {
-        q.name: [] for q in questions if q.single_choice
+        q.name: [] for q in questions if q.kind == "classification"
     }
     counts: dict[int, int] = defaultdict(int)
     async for items, latest in pages(db, project.id):
@@ -56,8 +58,16 @@ async def annotator_reliability(db: Database, project: Project) -> dict[str, Any
                     continue
                 for u, r in given.items():
                     scores[q.name].append((u, _score(q, r, reference)))
+    by_name = {q.name: q for q in questions}
     confusion = {
-        name: _confusion(q, coded[name]) for name in coded for q in questions if q.name == name
+        name: _confusion(by_name[name], rows)
+        for name, rows in coded.items()
+        if by_name[name].single_choice
+    }
+    per_label = {
+        name: _label_confusion(by_name[name], rows)
+        for name, rows in coded.items()
+        if not by_name[name].single_choice
     }
     gold = {a["user_id"]: a for a in (await gold_summary(db, project))["annotators"]}
     people = sorted(set(counts) | set(gold), key=lambda u: names.get(u, ""))
@@ -77,6 +87,7 @@ async def annotator_reliability(db: Database, project: Project) -> dict[str, Any
                     for name, c in confusion.items()
                     if c and u in c["annotators"]
                 },
+                "label_confusion": {name: c[u] for name, c in per_label.items() if c and u in c},
             }
             for u in people
         ],
@@ -131,6 +142,37 @@ def _confusion(q: Question, rows: list[tuple[int, int, dict[str, Any]]]) -> dict
             int(a): np.round(fit.confusion[n], 4).tolist()  # type: ignore[call-overload]
             for n, a in enumerate(enc.annotator_ids)
         },
+    }
+
+
+def _label_confusion(
+    q: Question, rows: list[tuple[int, int, dict[str, Any]]]
+) -> dict[int, dict[str, list[list[float]]]] | None:
+    """Multiple choice: per annotator and label, the 2 x 2 confusion of one binary
+    Dawid-Skene per label; rows and columns are (absent, present), rows the estimated
+    truth. Labels nobody chose are left out: there is nothing to estimate for them."""
+    if not rows:
+        return None
+    enc = encode_annotations((i, u, 0) for i, u, _ in rows)
+    classes = class_names(q.config)
+    seen = {lab for _, _, r in rows for lab in r.get("labels") or []}
+    labels = [c for c in classes if c in seen] + sorted(seen - set(classes), key=str)
+    if not labels:
+        return None
+    column = {lab: n for n, lab in enumerate(labels)}
+    chosen = np.zeros((len(rows), len(labels)), dtype=bool)
+    for e, (_, _, r) in enumerate(rows):
+        for lab in r.get("labels") or []:
+            chosen[e, column[lab]] = True
+    fit = multilabel_dawid_skene(
+        enc.items, enc.annotators, chosen,
+        n_items=len(enc.item_ids), n_annotators=len(enc.annotator_ids),
+    )  # fmt: skip
+    return {
+        int(a): {  # type: ignore[call-overload]
+            str(lab): np.round(fit.confusion[n, m], 4).tolist() for m, lab in enumerate(labels)
+        }
+        for n, a in enumerate(enc.annotator_ids)
     }
 
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from truthline.quality._common import QualityInputError
-from truthline.quality.consolidation import boxes, choice, intervals, raster, shapes, texts
+from truthline.quality.consolidation import (
+    boxes,
+    choice,
+    intervals,
+    raster,
+    shapes,
+    texts,
+    tracks,
+)
 from truthline.quality.consolidation._base import (
     Consolidated,
     aggregator_for,
@@ -22,7 +30,7 @@ from truthline.quality.consolidation.batch import (
 )
 
 # The kind modules register themselves on import.
-del boxes, choice, intervals, raster, shapes, texts
+del boxes, choice, intervals, raster, shapes, texts, tracks
 
 
 def consolidate(

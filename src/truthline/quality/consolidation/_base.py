@@ -3,6 +3,7 @@ exact means and medians, cross-annotator clustering and stable ids."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -68,9 +69,19 @@ def registered_kinds() -> list[str]:
 
 
 def min_support(config: Mapping[str, Any], k: int) -> int:
-    """Annotators needed to keep a shape: ``config["min_support"]``, default a strict majority."""
+    """Annotators needed to keep a shape: ``config["min_support"]``, or ``config["min_share"]``
+    of the k annotators (rounded up), default a strict majority."""
     value = config.get("min_support")
+    if value is None and config.get("min_share") is not None:
+        return share_needed(float(config["min_share"]), k)
     return k // 2 + 1 if value is None else max(1, int(value))
+
+
+def share_needed(share: float, k: int) -> int:
+    if not 0 < share <= 1:
+        raise QualityInputError("min_share must be in (0, 1]")
+    # The epsilon keeps 0.6 x 5 at 3 despite floating point.
+    return max(1, math.ceil(share * k - 1e-9))
 
 
 def clamp(x: float) -> float:

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from truthline.quality._common import QualityInputError
-from truthline.quality.consolidation._base import Consolidated, rank_key
+from truthline.quality.consolidation._base import Consolidated, aggregator_for, rank_key
 from truthline.quality.consolidation.choice import class_names
-from truthline.quality.dawid_skene import dawid_skene
+from truthline.quality.dawid_skene import dawid_skene, multilabel_dawid_skene
 
 
 def majority_vote(
@@ -72,13 +72,16 @@ def consolidate_classification_batch(
     rows: Iterable[tuple[Hashable, Hashable, dict[str, Any]]],
     config: dict[str, Any] | None = None,
 ) -> dict[Hashable, Consolidated]:
-    """Single-choice classification over a whole project: ``rows`` are (item, annotator,
-    result) with results shaped ``{"labels": [...]}``. ``config["method"]`` is "majority"
-    (default) or "dawid_skene"; confidence is the vote share or the posterior."""
+    """Classification over a whole project: ``rows`` are (item, annotator, result) with
+    results shaped ``{"labels": [...]}``. ``config["method"]`` is "majority" (default) or
+    "dawid_skene"; confidence is the vote share or the posterior. With
+    ``config["multiple"]`` each label is decided on its own (see ``_multi_label_batch``)."""
     config = config or {}
     method = config.get("method", "majority")
     if method not in ("majority", "dawid_skene"):
         raise QualityInputError("method must be 'majority' or 'dawid_skene'")
+    if config.get("multiple"):
+        return _multi_label_batch(list(rows), config, method)
     none = object()  # an empty answer is a vote for "no label"
     flat = [(i, a, (r.get("labels") or [none])[0]) for i, a, r in rows]
     used_none = any(lab is none for _, _, lab in flat)
@@ -115,3 +118,55 @@ def consolidate_classification_batch(
 
 def _name(label: Any, none: object) -> Any:
     return None if label is none else label
+
+
+def _multi_label_batch(
+    rows: list[tuple[Hashable, Hashable, dict[str, Any]]], config: dict[str, Any], method: str
+) -> dict[Hashable, Consolidated]:
+    """Multiple choice. "majority": each item on its own, as ``consolidate``. "dawid_skene":
+    one binary Dawid-Skene per label over all answers (an answer that leaves a label out
+    says it does not apply); the result is the labels with posterior >= 0.5, in class
+    order. Confidence per label is the posterior of the decision (p if kept, else 1 - p);
+    the item's confidence is their mean over the labels anyone chose or the fit kept."""
+    by_item: dict[Hashable, list[dict[str, Any]]] = {}
+    for item, _, result in rows:
+        by_item.setdefault(item, []).append(result)
+    if method == "majority":
+        one = aggregator_for("classification")
+        return {item: one(results, config, {}) for item, results in by_item.items()}
+    enc = encode_annotations((i, a, 0) for i, a, _ in rows)
+    seen = {lab for _, _, r in rows for lab in r.get("labels") or []}
+    classes = class_names(config)
+    labels = [*classes, *sorted(seen - set(classes), key=rank_key(None))]
+    column = {lab: n for n, lab in enumerate(labels)}
+    chosen = np.zeros((len(rows), len(labels)), dtype=bool)
+    for e, (_, _, r) in enumerate(rows):
+        for lab in r.get("labels") or []:
+            chosen[e, column[lab]] = True
+    fit = multilabel_dawid_skene(
+        enc.items,
+        enc.annotators,
+        chosen,
+        n_items=len(enc.item_ids),
+        max_iter=int(config.get("max_iter", 100)),
+        smoothing=float(config.get("smoothing", 0.01)),
+    )
+    voted = np.zeros((len(enc.item_ids), len(labels)), dtype=bool)
+    np.logical_or.at(voted, enc.items, chosen)
+    out: dict[Hashable, Consolidated] = {}
+    for i, item in enumerate(enc.item_ids):
+        post = fit.posteriors[i]
+        keep = post >= 0.5
+        sure = np.where(keep, post, 1 - post)
+        candidates = np.flatnonzero(keep | voted[i])
+        out[item] = Consolidated(
+            {"labels": [labels[n] for n in np.flatnonzero(keep).tolist()]},
+            float(sure[candidates].mean()) if candidates.size else 1.0,
+            {
+                "method": "dawid_skene",
+                "n": len(by_item[item]),
+                "posterior": {labels[n]: float(post[n]) for n in range(len(labels))},
+                "confidence": {labels[n]: float(sure[n]) for n in candidates.tolist()},
+            },
+        )
+    return out

@@ -29,6 +29,7 @@ from truthline.quality.consolidation._base import (
     rank_key,
     register,
     register_many,
+    share_needed,
 )
 from truthline.quality.consolidation.choice import class_names
 from truthline.quality.geometry import batch_box_iou
@@ -130,6 +131,8 @@ def _flatten(images: list[list[dict[str, Any]]], classes: list[Any]) -> _Flat:
 
 def _need(k: np.ndarray, config: dict[str, Any]) -> np.ndarray:
     value = config.get("min_support")
+    if value is None and config.get("min_share") is not None:
+        return np.array([share_needed(float(config["min_share"]), int(n)) for n in k.tolist()])
     return k // 2 + 1 if value is None else np.full_like(k, max(1, int(value)))
 
 

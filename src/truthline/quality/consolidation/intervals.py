@@ -22,7 +22,7 @@ from truthline.quality.consolidation._base import (
     register,
 )
 from truthline.quality.consolidation.choice import class_names
-from truthline.quality.geometry import interval_iou_matrix
+from truthline.quality.geometry import interval_iou_matrix, segment_similarity
 
 
 @register("span")
@@ -47,8 +47,9 @@ def consolidate_segments(
     results: list[dict[str, Any]], config: dict[str, Any], context: dict[str, Any]
 ) -> Consolidated:
     """Like spans, on seconds: only same-label segments cluster (``match_labels``, default
-    true, since overlapping segments of different labels are separate events), and start
-    and end are medians."""
+    true, since overlapping segments of different labels are separate events), segments
+    whose start and end are both within ``tolerance`` seconds (default 0) cluster whatever
+    their Jaccard, and start and end are medians."""
     cfg = {"match_labels": True, **config}
     out, _, shapes, confidence, details = _consolidate(results, cfg, "segments", "seg", _median)
     return Consolidated({"segments": out}, confidence, {"n": shapes.k, "segments": details})
@@ -74,12 +75,13 @@ def _consolidate(
 ) -> tuple[list[dict[str, Any]], list[list[int]], Pool, float, list[dict[str, Any]]]:
     shapes = pool(results, field)
     arr = np.array([[s["start"], s["end"]] for s in shapes.shapes], dtype=np.float64).reshape(-1, 2)
-    sim = interval_iou_matrix(arr, arr)
+    threshold = float(config.get("iou_threshold", 0.5))
+    sim = segment_similarity(arr, arr, threshold, float(config.get("tolerance", 0.0)))
     if config.get("match_labels"):
         labels = np.array([labels_key(s) for s in shapes.shapes], dtype=object)
         sim = sim * (labels[:, None] == labels[None, :])
     keys = [(s["start"], s["end"], labels_key(s), id_key(s)) for s in shapes.shapes]
-    clusters = group_shapes(shapes, sim, float(config.get("iou_threshold", 0.5)), keys)
+    clusters = group_shapes(shapes, sim, threshold, keys)
     need = min_support(config, shapes.k)
     kept = [c for c in clusters if len(c) >= need]
     ids = assign_ids([[shapes.shapes[i].get("id") for i in c] for c in kept], prefix)
