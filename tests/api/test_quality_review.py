@@ -257,3 +257,122 @@ async def test_double_review_and_reviewer_agreement(db: Database, app: Any) -> N
         body = (await c.get(f"/api/v1/projects/{project.id}/quality/reviewers")).json()
     assert body["annotations_reviewed"] == 2 and body["reviewed_twice"] == 2
     assert body["percent_agreement"] == 0.5
+
+
+async def test_lots_list_and_detail_show_a_rejected_lot(db: Database, app: Any) -> None:
+    plan = sampling_plan(13, 2.5)
+    project, lead, ann, (rev,) = await _setup(
+        db, {"mode": "random", "aql": 2.5, "lot_size": 13}, n_items=13
+    )
+    await _fill_lot(db, app, project, ann, 13)
+    base = f"/api/v1/projects/{project.id}/review/lots"
+    async with await client_for(app, db, lead) as c:
+        (lot,) = (await c.get(base)).json()["items"]
+        assert {k: lot[k] for k in ("kind", "status", "lot_size", "item_count", "judged")} == {
+            "kind": "lot", "status": "sampling", "lot_size": 13, "item_count": 13, "judged": 0,
+        }  # fmt: skip
+        assert (lot["aql"], lot["sample_size"], lot["accept"], lot["reject"]) == (
+            2.5, plan.sample_size, plan.accept, plan.reject,
+        )  # fmt: skip
+        assert lot["failures"] == 0 and lot["decision"] is None and lot["decided_at"] is None
+        sample = [i["item_id"] for i in (await c.get(f"{base}/{lot['id']}")).json()["items"]
+                  if i["sampled"]]  # fmt: skip
+    assert len(sample) == plan.sample_size
+    async with await client_for(app, db, rev) as c:
+        first = await _annotation_of(c, project, sample[0])
+        r = await _review(c, project, sample[0], first["id"], "reject", error_codes=["sloppy"])
+        assert r.status_code == 201, r.text
+    async with await client_for(app, db, lead) as c:
+        (lot,) = (await c.get(base)).json()["items"]
+        assert (lot["status"], lot["judged"], lot["failures"]) == ("sampling", 1, 1)
+    async with await client_for(app, db, rev) as c:
+        for item_id in sample[1:]:
+            target = await _annotation_of(c, project, item_id)
+            assert (await _review(c, project, item_id, target["id"], "accept")).status_code == 201
+    async with await client_for(app, db, lead) as c:
+        (lot,) = (await c.get(base)).json()["items"]
+        assert (lot["status"], lot["decision"], lot["failures"]) == ("rejected", "rejected", 1)
+        assert lot["decided_at"] is not None
+        detail = (await c.get(f"{base}/{lot['id']}")).json()
+        page = (await c.get(f"{base}/{lot['id']}?limit=5")).json()
+        rest = (await c.get(f"{base}/{lot['id']}?limit=50&cursor={page['next_cursor']}")).json()
+        missing = await c.get(f"{base}/999999")
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "lot_not_found"
+    assert detail["status"] == "rejected" and detail["next_cursor"] is None
+    ids = await item_ids(db, project.id)
+    names = {v: k for k, v in ids.items()}
+    rows = {i["item_id"]: i for i in detail["items"]}
+    assert sorted(rows) == sorted(ids.values())
+    assert [i["item_id"] for i in page["items"] + rest["items"]] == sorted(ids.values())
+    for item_id, row in rows.items():
+        # the held items and the defective one went to rework; the accepted sample is done
+        back = item_id not in sample or item_id == sample[0]
+        assert row["external_id"] == names[item_id]
+        assert row["stage"] == ("rework" if back else "done")
+        assert row["sampled"] == (item_id in sample) and row["judged"] == (item_id in sample)
+        assert row["defective"] == (item_id == sample[0])
+        assert (row["rework_open"], row["rework_done"]) == ((1, 0) if back else (0, 0))
+        want = ("rework" if item_id == sample[0] else "accepted") if item_id in sample else None
+        assert row["review_outcome"] == want
+    # the annotator's edit closes the rework; the lot shows it
+    async with await client_for(app, db, ann) as a:
+        held = next(i for i in ids.values() if i not in sample)
+        assert (await submit(a, project, held, label("neg"), base_version=1)).status_code == 201
+    async with await client_for(app, db, lead) as c:
+        again = (await c.get(f"{base}/{lot['id']}")).json()
+    row = next(i for i in again["items"] if i["item_id"] == held)
+    assert (row["stage"], row["rework_open"], row["rework_done"]) == ("review", 0, 1)
+    async with await client_for(app, db, ann) as a:
+        assert (await a.get(base)).status_code == 403
+
+
+async def test_reviewer_agreement_kappa_pairs_and_codes(db: Database, app: Any) -> None:
+    project, lead, ann, revs = await _setup(
+        db, {"mode": "all", "double_rate": 1.0}, n_items=4, reviewers=2
+    )
+    async with await client_for(app, db, ann) as a:
+        items = [(await annotate_next(db, a, project, lambda i: label("pos")))[0] for _ in range(4)]
+    # first reviewer: accept, accept, reject(sloppy), reject(wrong_label)
+    # second reviewer: accept, reject(sloppy), reject(sloppy), reject(sloppy)
+    plans = [
+        [("accept", []), ("accept", []), ("reject", ["sloppy"]), ("reject", ["wrong_label"])],
+        [("accept", []), ("reject", ["sloppy"]), ("reject", ["sloppy"]), ("reject", ["sloppy"])],
+    ]
+    for rev, plan in zip(revs, plans, strict=True):
+        async with await client_for(app, db, rev) as c:
+            for item_id, (verdict, codes) in zip(items, plan, strict=True):
+                target = await _annotation_of(c, project, item_id)
+                r = await _review(c, project, item_id, target["id"], verdict, error_codes=codes)
+                assert r.status_code == 201, r.text
+    async with await client_for(app, db, lead) as c:
+        r = await c.get(f"/api/v1/projects/{project.id}/quality/reviewers?n_boot=50")
+        assert r.status_code == 200, r.text
+        body = r.json()
+    assert body["items_reviewed"] == 4 and body["items_reviewed_twice"] == 4
+    assert body["share_reviewed_twice"] == 1.0 and body["reviewed_twice"] == 4
+    assert body["verdict_agreement"] == 0.75 and body["percent_agreement"] == 0.75
+    # first x second on accept/fix/reject: [[1, 0, 1], [0, 0, 0], [0, 0, 2]]
+    assert body["verdicts"] == ["accept", "fix", "reject"]
+    assert body["matrix"] == [[1, 0, 1], [0, 0, 0], [0, 0, 2]]
+    # p_o = 3/4; p_e = (2/4 * 1/4) + (2/4 * 3/4) = 1/2; kappa = (0.75 - 0.5) / 0.5
+    assert abs(body["kappa"] - 0.5) < 1e-9 and abs(body["pass_fail_kappa"] - 0.5) < 1e-9
+    assert body["pass_fail_agreement"] == 0.75
+    (pair,) = body["pairs"]
+    names = sorted(r.username for r in revs)
+    assert [pair["reviewer_a"], pair["reviewer_b"]] == names
+    assert pair["shared"] == 4 and pair["agreement"] == 0.75 and abs(pair["kappa"] - 0.5) < 1e-9
+    codes = {c["code"]: c for c in body["codes"]}
+    assert set(codes) == {"sloppy", "wrong_label"}
+    assert (codes["sloppy"]["either"], codes["sloppy"]["both"]) == (3, 1)
+    assert codes["sloppy"]["agreement"] == 1 / 3 and codes["sloppy"]["title"] == "Sloppy"
+    assert (codes["wrong_label"]["either"], codes["wrong_label"]["both"]) == (1, 0)
+    assert codes["wrong_label"]["agreement"] == 0.0
+
+
+async def test_reviewer_agreement_without_double_reviews(db: Database, app: Any) -> None:
+    project, lead, _, _ = await _setup(db, {"mode": "all"})
+    async with await client_for(app, db, lead) as c:
+        body = (await c.get(f"/api/v1/projects/{project.id}/quality/reviewers")).json()
+    assert body["items_reviewed"] == 0 and body["share_reviewed_twice"] is None
+    assert body["kappa"] is None and body["verdict_agreement"] is None
+    assert body["matrix"] == [[0, 0, 0]] * 3 and body["pairs"] == [] and body["codes"] == []

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
+import httpx
+import orjson
 import pytest
 from playwright.sync_api import expect
-from tests.e2e.support import shot, sign_in
+from tests.e2e.support import PASSWORD, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -192,3 +194,128 @@ def test_dashboard_drills_down_from_the_pareto_to_the_item(page, server) -> None
     expect(view).to_be_visible()
     expect(view).to_contain_text("r1")
     expect(page.get_by_test_id("item-reviews")).to_contain_text("wrong_label")
+
+
+# ---- review lots and reviewer agreement (data made through the API) --------------------------
+TEXT_SCHEMA = {
+    "fields": [{"name": "text", "type": "text"}],
+    "questions": [
+        {"name": "sentiment", "kind": "classification", "classes": ["positive", "negative"]}
+    ],
+}
+
+
+def _person(server, username: str) -> httpx.Client:
+    """A new user signed in through the API: a client with its session and CSRF token."""
+    r = server.api("POST", "/users", json={"username": username, "password": PASSWORD})
+    assert r.status_code == 201, r.text
+    c = httpx.Client(base_url=f"{server.url}/api/v1", timeout=10)
+    me = c.post("/auth/login", json={"username": username, "password": PASSWORD})
+    assert me.status_code == 200, me.text
+    c.headers["X-CSRF-Token"] = me.json()["csrf_token"]
+    return c
+
+
+def _project(server, name: str, n_items: int, quality: dict, people: dict[str, str]) -> int:
+    r = server.api("POST", "/projects", json={"name": name, "schema": TEXT_SCHEMA})
+    assert r.status_code == 201, r.text
+    pid = r.json()["id"]
+    for username, role in {"lead": "lead", **people}.items():
+        r = server.api("PUT", f"/projects/{pid}/members", json={"username": username, "role": role})
+        assert r.status_code == 200, r.text
+    rows = b"".join(
+        orjson.dumps({"id": f"{name}-{n}", "text": f"t{n}"}) + b"\n" for n in range(n_items)
+    )
+    r = server.api(
+        "POST", f"/projects/{pid}/imports?kind=items", files={"file": ("items.jsonl", rows)}
+    )
+    assert r.status_code == 201, r.text
+    r = server.api("PUT", f"/projects/{pid}/quality/settings", json=quality)
+    assert r.status_code == 200, r.text
+    return pid
+
+
+def _annotate_all(c: httpx.Client, pid: int, n: int) -> None:
+    for _ in range(n):
+        task = c.post(f"/projects/{pid}/queue/next", json={"stage": "annotate"}).json()
+        assert task["status"] == "assigned", task
+        body = {
+            "result": {"sentiment": {"labels": ["positive"]}},
+            "idempotency_key": f"{pid}-{task['item']['id']}",
+            "lease_id": task["lease"]["id"],
+        }
+        r = c.post(f"/projects/{pid}/items/{task['item']['id']}/annotations", json=body)
+        assert r.status_code == 201, r.text
+
+
+def _judge(c: httpx.Client, pid: int, item_id: int, verdict: str) -> dict:
+    (target,) = c.get(f"/projects/{pid}/items/{item_id}/annotations").json()
+    body = {
+        "annotation_id": target["id"],
+        "verdict": verdict,
+        "error_codes": ["sloppy"] if verdict != "accept" else [],
+    }
+    r = c.post(f"/projects/{pid}/items/{item_id}/review", json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+TAXONOMY = [{"code": "sloppy", "title": "Sloppy work", "section": "1"}]
+
+
+def test_a_rejected_lot_shows_its_items_in_rework(page, server) -> None:
+    ann, rev = _person(server, "lotann"), _person(server, "lotrev")
+    quality = {
+        "review": {"mode": "random", "aql": 2.5, "lot_size": 13},  # Z1.4: sample 5 of 13
+        "error_taxonomy": TAXONOMY,
+    }
+    pid = _project(server, "Lots", 13, quality, {"lotann": "annotator", "lotrev": "reviewer"})
+    _annotate_all(ann, pid, 13)
+
+    # The full lot drew its sample; the reviewer rejects the first sampled item.
+    (lot,) = rev.get(f"/projects/{pid}/review/lots").json()["items"]
+    assert lot["status"] == "sampling"
+    detail = rev.get(f"/projects/{pid}/review/lots/{lot['id']}").json()
+    sample = [i for i in detail["items"] if i["sampled"]]
+    held = [i for i in detail["items"] if not i["sampled"]]
+    assert sample and held, detail
+    for n, item in enumerate(sample):
+        _judge(rev, pid, item["item_id"], "reject" if n == 0 else "accept")
+
+    sign_in(page, "lead", f"/lead/projects/{pid}?tab=quality&view=lots")
+    row = page.get_by_test_id(f"lot-{lot['id']}")
+    expect(row.get_by_test_id("lot-status")).to_have_text("rejected")
+    expect(row.get_by_test_id("lot-failures")).to_have_text("1")
+    row.click()
+    view = page.get_by_test_id("lot-detail")
+    expect(view.get_by_test_id("lot-detail-status")).to_have_text("rejected")
+    expect(page.get_by_test_id("lot-rejected-note")).to_contain_text("rework")
+    for item in held:
+        line = page.get_by_test_id(f"lot-item-{item['external_id']}")
+        expect(line.get_by_test_id("lot-item-stage")).to_have_text("rework")
+        expect(line.get_by_test_id("lot-item-rework")).to_have_text("in rework (1 open)")
+    shot(page, "review-lots")
+    page.get_by_test_id(f"lot-item-{held[0]['external_id']}").click()
+    expect(page.get_by_test_id("item-view")).to_contain_text(held[0]["external_id"])
+
+
+def test_reviewer_agreement_after_two_reviewers_judge_the_same_items(page, server) -> None:
+    ann, first, second = (_person(server, n) for n in ("agrann", "agrrev1", "agrrev2"))
+    quality = {"review": {"mode": "all", "double_rate": 1.0}, "error_taxonomy": TAXONOMY}
+    people = {"agrann": "annotator", "agrrev1": "reviewer", "agrrev2": "reviewer"}
+    pid = _project(server, "Agreement", 2, quality, people)
+    _annotate_all(ann, pid, 2)
+    items = sorted(i["id"] for i in server.api("GET", f"/projects/{pid}/items").json()["items"])
+    for item_id in items:
+        assert _judge(first, pid, item_id, "accept")["item_stage"] == "review"
+    assert _judge(second, pid, items[0], "accept")["item_stage"] == "done"
+    assert _judge(second, pid, items[1], "reject")["item_stage"] == "rework"
+
+    sign_in(page, "lead", f"/lead/projects/{pid}?tab=quality&view=settings")
+    page.get_by_test_id("quality-view-reviewers").click()
+    panel = page.get_by_test_id("reviewer-agreement")
+    expect(panel.get_by_test_id("reviewed-twice")).to_have_text("2 (100%)")
+    expect(panel.get_by_test_id("verdict-agreement")).to_have_text("50%")
+    expect(panel.get_by_test_id("verdict-kappa")).to_have_text("0.00")
+    expect(page.get_by_test_id("reviewer-pair-agrrev1-agrrev2")).to_contain_text("50%")
+    expect(page.get_by_test_id("reviewer-codes")).to_contain_text("sloppy")

@@ -500,6 +500,7 @@ class ReworkTask(Base):
 # The operations tables live in their own modules; importing them here registers them on Base.
 from truthline.db import (  # noqa: E402
     models_activity,  # noqa: F401
+    models_outbox,  # noqa: F401
     models_qualification,  # noqa: F401
     models_questions,  # noqa: F401
     models_reports,  # noqa: F401

@@ -246,10 +246,15 @@ async def after_submit(
     gold = await s.get(GoldItem, item.id)
     if gold is None:
         return None
+    settings = quality_of(project).gold
+    scored = await s.scalar(select(GoldScore).where(GoldScore.annotation_id == annotation.id))
+    if scored is not None:  # already scored (steps run again): one score per annotation
+        return GoldFeedback(
+            scored.score, scored.passed, gold.feedback if settings.feedback else None
+        )
     version = await s.get(SchemaVersion, project.schema_version_id)
     assert version is not None
     questions = {q["name"]: q for q in version.schema.get("questions", [])}
-    settings = quality_of(project).gold
     score, per = score_answer(questions, annotation.result, gold.answer)
     passed = score >= settings.pass_threshold - 1e-9
     s.add(

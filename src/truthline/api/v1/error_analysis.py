@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel
 
 from truthline.api.deps import CurrentPrincipal, Db
+from truthline.api.schemas_quality import (
+    ByAnnotatorRow,
+    ByLabelRow,
+    BySectionRow,
+    ByWeekRow,
+    CoachingRow,
+    ConfusionRead,
+    ItemIdRow,
+    ParetoRow,
+    Rows,
+    RowsPage,
+    TrendRow,
+)
 from truthline.api.v1 import paging
 from truthline.errors import Forbidden
 from truthline.policies import ProjectAccess, project_access
@@ -16,114 +30,131 @@ from truthline.services import error_analysis as ea
 
 router = APIRouter(prefix="/projects/{project}/quality/errors", tags=["quality"])
 Format = Literal["json", "csv"]
+CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}
+}
+
+
+class ErrorFilterQuery:
+    """The filters every error view takes; they narrow the verdicts the view counts."""
+
+    def __init__(
+        self,
+        annotator: str | None = Query(default=None, description="username or user id"),
+        code: str | None = Query(default=None, description="an error code of the taxonomy"),
+        label: str | None = Query(default=None, description="a label in the judged answer"),
+        week: str | None = Query(default=None, description="ISO week, e.g. 2026-W47"),
+        format: Format = Query(default="json", description="json, or csv for a download"),
+    ) -> None:
+        self.filters = ea.Filters(annotator=annotator, code=code, label=label, week=week)
+        self.format = format
+
+
+Filtered = Annotated[ErrorFilterQuery, Depends()]
 
 
 async def _access(db: Db, principal: CurrentPrincipal, project: str) -> ProjectAccess:
     return await project_access(db, principal.user, project, "quality.read")
 
 
-def _filters(annotator: str | None, code: str | None, label: str | None, week: str | None):  # type: ignore[no-untyped-def]
-    return ea.Filters(annotator=annotator, code=code, label=label, week=week)
+def _csv(rows: list[dict[str, Any]], name: str) -> PlainTextResponse:
+    return PlainTextResponse(
+        ea.to_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}.csv"'},
+    )
 
 
-def _answer(rows: list[dict[str, Any]], fmt: Format, name: str, **extra: Any) -> Any:
-    if fmt == "csv":
-        return PlainTextResponse(
-            ea.to_csv(rows),
-            media_type="text/csv; charset=utf-8",
-            headers={"content-disposition": f'attachment; filename="{name}.csv"'},
-        )
-    return JSONResponse({"items": rows, **extra})
-
-
-def _view(name: str, compute: Callable[[ProjectAccess, list[ea.Row]], list[dict[str, Any]]]):  # type: ignore[no-untyped-def]
-    async def view(
-        project: str,
-        principal: CurrentPrincipal,
-        db: Db,
-        annotator: str | None = Query(default=None, description="username or user id"),
-        code: str | None = None,
-        label: str | None = None,
-        week: str | None = Query(default=None, description="ISO week, e.g. 2026-W47"),
-        format: Format = "json",
-    ) -> Any:
+def _view(
+    name: str,
+    model: type[BaseModel],
+    compute: Callable[[ProjectAccess, list[ea.Row]], list[dict[str, Any]]],
+) -> Callable[..., Any]:
+    async def view(project: str, principal: CurrentPrincipal, db: Db, q: Filtered) -> Any:
         access = await _access(db, principal, project)
-        rows = await ea.load_rows(db, access.project, _filters(annotator, code, label, week))
-        return _answer(compute(access, rows), format, name)
+        rows = compute(access, await ea.load_rows(db, access.project, q.filters))
+        if q.format == "csv":
+            return _csv(rows, name)
+        return model.model_validate({"items": rows})
 
     view.__name__ = f"errors_{name.replace('-', '_')}"
     return view
 
 
-for _name, _fn in {
-    "pareto": lambda a, rows: ea.pareto(a.project, rows),
-    "by-annotator": lambda a, rows: ea.by_annotator(rows),
-    "by-label": lambda a, rows: ea.by_label(rows),
-    "by-section": lambda a, rows: ea.by_section(a.project, rows),
-    "by-week": lambda a, rows: ea.by_week(rows),
-    "trend": lambda a, rows: ea.trend(rows),
-}.items():
-    router.add_api_route(f"/{_name}", _view(_name, _fn), methods=["GET"])
+_VIEWS: dict[str, tuple[type[BaseModel], Callable[[ProjectAccess, list[ea.Row]], Any]]] = {
+    "pareto": (Rows[ParetoRow], lambda a, rows: ea.pareto(a.project, rows)),
+    "by-annotator": (Rows[ByAnnotatorRow], lambda a, rows: ea.by_annotator(rows)),
+    "by-label": (Rows[ByLabelRow], lambda a, rows: ea.by_label(rows)),
+    "by-section": (Rows[BySectionRow], lambda a, rows: ea.by_section(a.project, rows)),
+    "by-week": (Rows[ByWeekRow], lambda a, rows: ea.by_week(rows)),
+    "trend": (Rows[TrendRow], lambda a, rows: ea.trend(rows)),
+}
+for _name, (_model, _fn) in _VIEWS.items():
+    router.add_api_route(
+        f"/{_name}",
+        _view(_name, _model, _fn),
+        methods=["GET"],
+        response_model=_model,
+        responses=CSV,
+    )
 
 
-@router.get("/confusion")
+@router.get("/confusion", response_model=ConfusionRead, responses=CSV)
 async def confusion(
     project: str,
     principal: CurrentPrincipal,
     db: Db,
-    annotator: str | None = None,
+    annotator: str | None = Query(default=None, description="username or user id"),
     format: Format = "json",
 ) -> Any:
     access = await _access(db, principal, project)
     matrices = await ea.confusion(db, access.project, ea.Filters(annotator=annotator))
     if format == "csv":
         return PlainTextResponse(ea.confusion_csv(matrices), media_type="text/csv; charset=utf-8")
-    return {"questions": matrices}
+    return ConfusionRead.model_validate({"questions": matrices})
 
 
-@router.get("/coaching")
+@router.get("/coaching", response_model=RowsPage[CoachingRow], responses=CSV)
 async def coaching(
     project: str,
     principal: CurrentPrincipal,
     db: Db,
-    annotator: str | None = None,
-    code: str | None = None,
-    label: str | None = None,
-    week: str | None = None,
+    q: Filtered,
     cursor: str | None = None,
     limit: int = 50,
-    format: Format = "json",
 ) -> Any:
     """Items an annotator got wrong with the reviewer's notes; annotators see only theirs."""
     access = await project_access(db, principal.user, project)
     if not access.can("review.read"):
         if not access.can("review.read", owns=True):
             raise Forbidden(f"your role ({access.role}) may not read reviews", action="review.read")
-        annotator = str(access.user.id)
-    rows = await ea.load_rows(db, access.project, _filters(annotator, code, label, week))
+        q.filters.annotator = str(access.user.id)
+    rows = await ea.load_rows(db, access.project, q.filters)
     limit = paging.check_limit(limit)
     page = ea.coaching(rows, after_id=paging.decode(cursor), limit=limit)
+    if q.format == "csv":
+        return _csv(page, "coaching")
     nxt = paging.encode(page[-1]["verdict_id"]) if len(page) == limit else None
-    return _answer(page, format, "coaching", next_cursor=nxt)
+    return RowsPage[CoachingRow].model_validate({"items": page, "next_cursor": nxt})
 
 
-@router.get("/items")
+@router.get("/items", response_model=RowsPage[ItemIdRow], responses=CSV)
 async def drill_down(
     project: str,
     principal: CurrentPrincipal,
     db: Db,
-    annotator: str | None = None,
-    code: str | None = None,
-    label: str | None = None,
-    week: str | None = None,
+    q: Filtered,
     cursor: str | None = None,
     limit: int = 50,
-    format: Format = "json",
 ) -> Any:
     """The item ids behind a cell of any view: the same filters, reviewed items only."""
     access = await _access(db, principal, project)
-    rows = await ea.load_rows(db, access.project, _filters(annotator, code, label, week))
+    rows = await ea.load_rows(db, access.project, q.filters)
     limit = paging.check_limit(limit)
     ids = ea.drill_down(rows, after_id=paging.decode(cursor), limit=limit)
+    if q.format == "csv":
+        return _csv([{"item_id": i} for i in ids], "items")
     nxt = paging.encode(ids[-1]) if len(ids) == limit else None
-    return _answer([{"item_id": i} for i in ids], format, "items", next_cursor=nxt)
+    return RowsPage[ItemIdRow].model_validate(
+        {"items": [{"item_id": i} for i in ids], "next_cursor": nxt}
+    )

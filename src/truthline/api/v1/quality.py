@@ -8,8 +8,14 @@ from fastapi import APIRouter, Body, Query, Response
 
 from truthline.api.deps import CurrentPrincipal, Db
 from truthline.api.schemas import JobRead
+from truthline.api.schemas_quality import (
+    AgreementRead,
+    AnnotatorReliabilityRead,
+    GoldSummaryRead,
+    ReviewerAgreementRead,
+)
 from truthline.policies import project_access
-from truthline.services import consolidation, gold, reliability
+from truthline.services import consolidation, gold, reliability, review_reports
 from truthline.services.quality_settings import QualitySettings, quality_of, set_quality
 
 router = APIRouter(tags=["quality"])
@@ -38,33 +44,43 @@ async def consolidate(project: str, principal: CurrentPrincipal, db: Db) -> JobR
     return JobRead.model_validate(await consolidation.start_consolidation(db, access))
 
 
-@router.get("/projects/{project}/quality/agreement")
+NBoot = Query(default=1000, ge=0, le=10_000, description="bootstrap resamples")
+
+
+@router.get(
+    "/projects/{project}/quality/agreement",
+    response_model=AgreementRead,
+    response_model_exclude_unset=True,
+)
 async def agreement(
-    project: str,
-    principal: CurrentPrincipal,
-    db: Db,
-    n_boot: int = Query(default=1000, ge=0, le=10_000, description="bootstrap resamples"),
-) -> dict[str, Any]:
+    project: str, principal: CurrentPrincipal, db: Db, n_boot: int = NBoot
+) -> AgreementRead:
     access = await project_access(db, principal.user, project, "quality.read")
-    return {"questions": await consolidation.project_agreement(db, access.project, n_boot=n_boot)}
+    questions = await consolidation.project_agreement(db, access.project, n_boot=n_boot)
+    return AgreementRead.model_validate({"questions": questions})
 
 
-@router.get("/projects/{project}/quality/annotators")
-async def annotators(project: str, principal: CurrentPrincipal, db: Db) -> dict[str, Any]:
+@router.get("/projects/{project}/quality/annotators", response_model=AnnotatorReliabilityRead)
+async def annotators(project: str, principal: CurrentPrincipal, db: Db) -> AnnotatorReliabilityRead:
     access = await project_access(db, principal.user, project, "quality.read")
-    return await reliability.annotator_reliability(db, access.project)
+    got = await reliability.annotator_reliability(db, access.project)
+    return AnnotatorReliabilityRead.model_validate(got)
 
 
-@router.get("/projects/{project}/quality/reviewers")
-async def reviewers(project: str, principal: CurrentPrincipal, db: Db) -> dict[str, Any]:
+@router.get("/projects/{project}/quality/reviewers", response_model=ReviewerAgreementRead)
+async def reviewers(
+    project: str, principal: CurrentPrincipal, db: Db, n_boot: int = NBoot
+) -> ReviewerAgreementRead:
+    """Agreement between reviewers on the annotations two of them judged."""
     access = await project_access(db, principal.user, project, "quality.read")
-    return await reliability.reviewer_agreement(db, access.project)
+    got = await review_reports.reviewer_agreement(db, access.project, n_boot=n_boot)
+    return ReviewerAgreementRead.model_validate(got)
 
 
-@router.get("/projects/{project}/quality/gold")
-async def gold_summary(project: str, principal: CurrentPrincipal, db: Db) -> dict[str, Any]:
+@router.get("/projects/{project}/quality/gold", response_model=GoldSummaryRead)
+async def gold_summary(project: str, principal: CurrentPrincipal, db: Db) -> GoldSummaryRead:
     access = await project_access(db, principal.user, project, "quality.read")
-    return await gold.gold_summary(db, access.project)
+    return GoldSummaryRead.model_validate(await gold.gold_summary(db, access.project))
 
 
 @router.delete("/projects/{project}/quality/flags/{user_id}", status_code=204)

@@ -13,11 +13,12 @@ from truthline.api.schemas import (
     ReviewVerdictRead,
     ReworkRead,
 )
+from truthline.api.schemas_quality import ReviewLotDetail, ReviewLotRead
 from truthline.api.v1 import paging
 from truthline.api.v1.items import annotation_read
 from truthline.errors import NotFound
 from truthline.policies import project_access
-from truthline.services import annotations, review
+from truthline.services import annotations, review, review_reports
 
 router = APIRouter(tags=["quality"])
 
@@ -107,3 +108,42 @@ async def list_batches(
 async def close_batch(project: str, principal: CurrentPrincipal, db: Db) -> ReviewBatchRead:
     access = await project_access(db, principal.user, project, "quality.manage")
     return ReviewBatchRead.model_validate(await review.close_filling_batch(db, access))
+
+
+@router.get("/projects/{project}/review/lots", response_model=Page[ReviewLotRead])
+async def list_lots(
+    project: str,
+    principal: CurrentPrincipal,
+    db: Db,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[ReviewLotRead]:
+    """The project's Z1.4 lots and sampling pools, newest first."""
+    access = await project_access(db, principal.user, project, "quality.read")
+    rows = await review_reports.list_lots(
+        db, access.project, after_id=paging.decode(cursor), limit=paging.check_limit(limit)
+    )
+    return Page(
+        items=[ReviewLotRead.model_validate(r) for r in rows],
+        next_cursor=paging.encode(rows[-1]["id"]) if len(rows) == limit else None,
+    )
+
+
+@router.get("/projects/{project}/review/lots/{lot}", response_model=ReviewLotDetail)
+async def get_lot(
+    project: str,
+    lot: int,
+    principal: CurrentPrincipal,
+    db: Db,
+    cursor: str | None = None,
+    limit: int = 200,
+) -> ReviewLotDetail:
+    """One lot with a page of its items: sampled, judged, defective, stage and rework."""
+    access = await project_access(db, principal.user, project, "quality.read")
+    got = await review_reports.get_lot(
+        db, access.project, lot, after_id=paging.decode(cursor), limit=paging.check_limit(limit)
+    )
+    last = got.pop("next_cursor_id")
+    return ReviewLotDetail.model_validate(
+        {**got, "next_cursor": paging.encode(last) if last is not None else None}
+    )

@@ -1,6 +1,6 @@
-// The lead's "Quality" tab: settings, and the dashboard's views (agreement, annotators, gold,
-// error analysis, confusion, trend, coaching), each table with its CSV download; any count
-// drills down to the items behind it, and on to the read-only item view.
+// The lead's "Quality" tab: settings, and the dashboard's views (agreement, reviewer agreement,
+// review lots, annotators, gold, error analysis, confusion, trend, coaching), each table with its
+// CSV download; any count drills down to the items behind it, and on to the read-only item view.
 import { useEffect, useState, type ReactNode } from 'react';
 import { gold as goldApi, jobs, quality, type ErrorView } from '../../api/endpoints';
 import type {
@@ -27,11 +27,15 @@ import { ShowError } from '../common/ShowError';
 import { useLoad } from '../common/useLoad';
 import { EditQualitySettings } from './EditQualitySettings';
 import { ParetoChart, Sparkline } from './ParetoChart';
+import { ShowReviewerAgreement } from './ShowReviewerAgreement';
+import { ShowReviewLots } from './ShowReviewLots';
 
 const VIEWS = [
   ['settings', 'Settings'],
   ['errors', 'Errors'],
   ['agreement', 'Agreement'],
+  ['reviewers', 'Reviewers'],
+  ['lots', 'Lots'],
   ['annotators', 'Annotators'],
   ['gold', 'Gold'],
   ['confusion', 'Confusion'],
@@ -97,7 +101,7 @@ export function ManageQuality({ project }: { project: Project }) {
       <div className="row">
         <nav className="subtabs grow" aria-label="Quality views">
           {VIEWS.map(([id, label]) => (
-            <button key={id} type="button" className={view === id ? 'on' : ''} onClick={() => setQuery({ view: id, ...Object.fromEntries(FILTER_KEYS.map((k) => [`f_${k}`, undefined])) })} data-testid={`quality-view-${id}`}>
+            <button key={id} type="button" className={view === id ? 'on' : ''} onClick={() => setQuery({ view: id, lot: undefined, ...Object.fromEntries(FILTER_KEYS.map((k) => [`f_${k}`, undefined])) })} data-testid={`quality-view-${id}`}>
               {label}
             </button>
           ))}
@@ -107,6 +111,8 @@ export function ManageQuality({ project }: { project: Project }) {
       {view === 'settings' && <EditQualitySettings project={project} />}
       {view === 'errors' && <ErrorViews project={project} />}
       {view === 'agreement' && <AgreementView project={project} />}
+      {view === 'reviewers' && <ShowReviewerAgreement project={project} />}
+      {view === 'lots' && <ShowReviewLots project={project} />}
       {view === 'annotators' && <AnnotatorsView project={project} />}
       {view === 'gold' && <GoldView project={project} />}
       {view === 'confusion' && <ConfusionView project={project} />}

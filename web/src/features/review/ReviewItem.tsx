@@ -114,7 +114,7 @@ export function ReviewItem({ projectId }: { projectId: Id }) {
   const leaseId = task?.lease.id ?? null;
   useEffect(() => {
     if (leaseId === null) return;
-    const t = window.setInterval(() => void queue.heartbeat(leaseId, 0, document.hidden).catch(() => undefined), HEARTBEAT_MS);
+    const t = window.setInterval(() => void queue.heartbeat(leaseId, null, document.hidden).catch(() => undefined), HEARTBEAT_MS);
     return () => window.clearInterval(t);
   }, [leaseId]);
 
