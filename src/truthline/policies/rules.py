@@ -35,11 +35,34 @@ RULES: dict[str, dict[str, str]] = {
     "guideline.read": dict.fromkeys(_ALL, "any"),
     "guideline.publish": {"lead": "any"},
     "guideline.report": {"lead": "any", "reviewer": "any"},
+    "guideline.recheck": {"lead": "any"},
+    "qualification.manage": {"lead": "any"},
+    "qualification.take": {"lead": "any", "reviewer": "any", "annotator": "any"},
     "quality.read": dict.fromkeys(_STAFF, "any"),
     "quality.manage": {"lead": "any"},
     "review.submit": {"lead": "any", "reviewer": "any"},
     # Annotators see the verdicts on their own work (their coaching list).
     "review.read": {"lead": "any", "reviewer": "any", "viewer": "any", "annotator": "own"},
+    # Time accounting and targets: everyone who works sees their own progress; the team's
+    # numbers are the lead's.
+    "progress.read": {"lead": "any", "reviewer": "any", "annotator": "any"},
+    "targets.read": dict.fromkeys(_STAFF, "any"),
+    "targets.manage": {"lead": "any"},
+    "team.read": {"lead": "any"},
+    # Status reports: everyone reads their own; leads read their members' (their projects'
+    # rows only) and the team roll-up.
+    "report.person": {"lead": "any"},
+    "report.team": {"lead": "any"},
+    # Questions: annotators see the questions they raised or are assigned; "own" on answer
+    # means the question is assigned to them (a routing rule can name anyone).
+    "question.raise": {"lead": "any", "reviewer": "any", "annotator": "any"},
+    "question.read": {"lead": "any", "reviewer": "any", "annotator": "own"},
+    "question.answer": {"lead": "any", "reviewer": "any", "annotator": "own"},
+    "question.manage": {"lead": "any"},
+    # Workforce: everyone sees which skills a project asks for (the queue refuses without
+    # them); its leads set them.
+    "requirements.read": dict.fromkeys(_ALL, "any"),
+    "requirements.manage": {"lead": "any"},
 }
 
 # Which stages each role may take work from.

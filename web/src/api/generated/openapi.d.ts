@@ -86,6 +86,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/guideline-assets/{asset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Asset */
+        get: operations["get_asset_api_v1_guideline_assets__asset_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -222,6 +239,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Activity */
+        get: operations["my_activity_api_v1_me_activity_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/history": {
         parameters: {
             query?: never;
@@ -273,6 +307,191 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Notifications */
+        get: operations["list_notifications_api_v1_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark Read */
+        post: operations["mark_read_api_v1_notifications__notification_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark All Read */
+        post: operations["mark_all_read_api_v1_notifications_read_all_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unread Count */
+        get: operations["unread_count_api_v1_notifications_unread_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List People
+         * @description The people you may see (all, for admins), with teams, skills, time zone, schedule.
+         */
+        get: operations["list_people_api_v1_people_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Person
+         * @description A person by id, username or ``me``.
+         */
+        get: operations["get_person_api_v1_people__user__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{user}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Availability
+         * @description The person's working hours day by day, in their time zone, time off included.
+         */
+        get: operations["availability_api_v1_people__user__availability_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{user}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Schedule */
+        get: operations["get_schedule_api_v1_people__user__schedule_get"];
+        /** Set Schedule */
+        put: operations["set_schedule_api_v1_people__user__schedule_put"];
+        post?: never;
+        /** Delete Schedule */
+        delete: operations["delete_schedule_api_v1_people__user__schedule_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{user}/skills/{tag}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set Skill */
+        put: operations["set_skill_api_v1_people__user__skills__tag__put"];
+        post?: never;
+        /** Remove Skill */
+        delete: operations["remove_skill_api_v1_people__user__skills__tag__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{user}/timezone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Timezone
+         * @description Your own, or (admins, team leads) a member's.
+         */
+        put: operations["set_timezone_api_v1_people__user__timezone_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects": {
         parameters: {
             query?: never;
@@ -307,6 +526,24 @@ export interface paths {
         head?: never;
         /** Update Project */
         patch: operations["update_project_api_v1_projects__project__patch"];
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/activity-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Settings */
+        get: operations["get_settings_api_v1_projects__project__activity_settings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Settings */
+        patch: operations["update_settings_api_v1_projects__project__activity_settings_patch"];
         trace?: never;
     };
     "/api/v1/projects/{project}/consolidate": {
@@ -411,6 +648,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/guideline/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Assets */
+        get: operations["list_assets_api_v1_projects__project__guideline_assets_get"];
+        put?: never;
+        /**
+         * Upload Asset
+         * @description The image is a multipart ``file`` field or the raw request body; its type is decided by
+         *     decoding it, whatever the request declared.
+         */
+        post: operations["upload_asset_api_v1_projects__project__guideline_assets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/guideline/diff": {
         parameters: {
             query?: never;
@@ -491,6 +750,23 @@ export interface paths {
         get: operations["affected_api_v1_projects__project__guideline_versions__version__affected_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/guideline/versions/{version}/recheck": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recheck */
+        post: operations["recheck_api_v1_projects__project__guideline_versions__version__recheck_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -718,6 +994,125 @@ export interface paths {
         post?: never;
         /** Remove Member */
         delete: operations["remove_member_api_v1_projects__project__members__user_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/progress/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Progress */
+        get: operations["my_progress_api_v1_projects__project__progress_today_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/qualification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My State */
+        get: operations["my_state_api_v1_projects__project__qualification_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/qualification/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit Attempt */
+        post: operations["submit_attempt_api_v1_projects__project__qualification_attempts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/qualification/quizzes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Quizzes */
+        get: operations["list_quizzes_api_v1_projects__project__qualification_quizzes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/qualification/quizzes/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Save Quiz */
+        put: operations["save_quiz_api_v1_projects__project__qualification_quizzes__version__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/qualification/quizzes/{version}/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grant Attempts */
+        post: operations["grant_attempts_api_v1_projects__project__qualification_quizzes__version__grants_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/qualification/quizzes/{version}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Results */
+        get: operations["results_api_v1_projects__project__qualification_quizzes__version__results_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -957,7 +1352,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reviewers */
+        /**
+         * Reviewers
+         * @description Agreement between reviewers on the annotations two of them judged.
+         */
         get: operations["reviewers_api_v1_projects__project__quality_reviewers_get"];
         put?: never;
         post?: never;
@@ -985,6 +1383,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Questions */
+        get: operations["list_questions_api_v1_projects__project__questions_get"];
+        put?: never;
+        /** Raise Question */
+        post: operations["raise_question_api_v1_projects__project__questions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/questions/{question_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Question */
+        get: operations["get_question_api_v1_projects__project__questions__question_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/questions/{question_id}/assignee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Assign */
+        put: operations["assign_api_v1_projects__project__questions__question_id__assignee_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/questions/{question_id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release */
+        post: operations["release_api_v1_projects__project__questions__question_id__release_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/questions/{question_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen */
+        post: operations["reopen_api_v1_projects__project__questions__question_id__reopen_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/questions/{question_id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reply */
+        post: operations["reply_api_v1_projects__project__questions__question_id__replies_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/questions/{question_id}/replies/{reply_id}/faq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Promote */
+        post: operations["promote_api_v1_projects__project__questions__question_id__replies__reply_id__faq_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/questions/{question_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve */
+        post: operations["resolve_api_v1_projects__project__questions__question_id__resolve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/questions/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Report */
+        get: operations["report_api_v1_projects__project__questions_report_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/questions/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Settings */
+        get: operations["get_settings_api_v1_projects__project__questions_settings_get"];
+        /** Put Settings */
+        put: operations["put_settings_api_v1_projects__project__questions_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/queue/next": {
         parameters: {
             query?: never;
@@ -996,6 +1566,41 @@ export interface paths {
         put?: never;
         /** Next Item */
         post: operations["next_item_api_v1_projects__project__queue_next_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/reports/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Team */
+        get: operations["team_api_v1_projects__project__reports_team_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/requirements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Requirements */
+        get: operations["get_requirements_api_v1_projects__project__requirements_get"];
+        /** Set Requirements */
+        put: operations["set_requirements_api_v1_projects__project__requirements_put"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1030,6 +1635,46 @@ export interface paths {
         put?: never;
         /** Close Batch */
         post: operations["close_batch_api_v1_projects__project__review_batches_close_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/review/lots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Lots
+         * @description The project's Z1.4 lots and sampling pools, newest first.
+         */
+        get: operations["list_lots_api_v1_projects__project__review_lots_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/review/lots/{lot}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Lot
+         * @description One lot with a page of its items: sampled, judged, defective, stage and rework.
+         */
+        get: operations["get_lot_api_v1_projects__project__review_lots__lot__get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1104,6 +1749,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Targets */
+        get: operations["list_targets_api_v1_projects__project__targets_get"];
+        put?: never;
+        /** Create Target */
+        post: operations["create_target_api_v1_projects__project__targets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/targets/{target_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Target */
+        delete: operations["delete_target_api_v1_projects__project__targets__target_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Target */
+        patch: operations["update_target_api_v1_projects__project__targets__target_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Team */
+        get: operations["team_api_v1_projects__project__team_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/team.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Team Download */
+        get: operations["team_download_api_v1_projects__project__team_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My Questions */
+        get: operations["my_questions_api_v1_questions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questions/{question_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Question By Id
+         * @description The same as the project route, for links that name only the question.
+         */
+        get: operations["question_by_id_api_v1_questions__question_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Daily */
+        get: operations["daily_api_v1_reports_daily_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/daily/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History
+         * @description The stored end-of-day reports, newest first (a year at most).
+         */
+        get: operations["history_api_v1_reports_daily_history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/schemas/validate": {
         parameters: {
             query?: never;
@@ -1116,6 +1905,66 @@ export interface paths {
         /** Validate Schema */
         post: operations["validate_schema_api_v1_schemas_validate_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Teams
+         * @description Every team for admins; the teams you belong to otherwise.
+         */
+        get: operations["list_teams_api_v1_teams_get"];
+        put?: never;
+        /** Create Team */
+        post: operations["create_team_api_v1_teams_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/teams/{team}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Team */
+        delete: operations["delete_team_api_v1_teams__team__delete"];
+        options?: never;
+        head?: never;
+        /** Update Team */
+        patch: operations["update_team_api_v1_teams__team__patch"];
+        trace?: never;
+    };
+    "/api/v1/teams/{team}/members/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Team Member
+         * @description Admins add anyone with any role; a team lead adds plain members to their team.
+         */
+        put: operations["set_team_member_api_v1_teams__team__members__user__put"];
+        post?: never;
+        /** Remove Team Member */
+        delete: operations["remove_team_member_api_v1_teams__team__members__user__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1166,11 +2015,62 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** AckRow */
+        AckRow: {
+            /**
+             * Acked At
+             * Format: date-time
+             */
+            acked_at: string;
+            /** Project */
+            project: string;
+            /** Project Id */
+            project_id: number;
+            /** Version */
+            version: number;
+        };
+        /** ActivityRead */
+        ActivityRead: {
+            /** Active Ms */
+            active_ms: number;
+            /** Breaks */
+            breaks: components["schemas"]["BreakRead"][];
+            /** By Project Stage */
+            by_project_stage: components["schemas"]["ProjectStageRead"][];
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Hidden Ms */
+            hidden_ms: number;
+            /** Idle Ms */
+            idle_ms: number;
+            /** Sessions */
+            sessions: components["schemas"]["SessionRead"][];
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
         /** AffectedItem */
         AffectedItem: {
             /** Annotations */
             annotations: number;
             item: components["schemas"]["ItemRead"];
+        };
+        /** AgreementRead */
+        AgreementRead: {
+            /** Questions */
+            questions: components["schemas"]["QuestionAgreementRead"][];
+        } & {
+            [key: string]: unknown;
         };
         /** AnnotationRead */
         AnnotationRead: {
@@ -1217,6 +2117,320 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** AnnotatorReliabilityRead */
+        AnnotatorReliabilityRead: {
+            /** Annotators */
+            annotators: components["schemas"]["AnnotatorReliabilityRow"][];
+            /** Labels */
+            labels: {
+                [key: string]: string[];
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        /** AnnotatorReliabilityRow */
+        AnnotatorReliabilityRow: {
+            /**
+             * Confusion
+             * @description Dawid-Skene confusion matrix per question
+             */
+            confusion: {
+                [key: string]: unknown;
+            };
+            /** Consensus */
+            consensus: {
+                [key: string]: components["schemas"]["ScoreSummaryRead"] | null;
+            };
+            gold: components["schemas"]["GoldAnnotatorRead"] | null;
+            /** Items */
+            items: number;
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** AssetRead */
+        AssetRead: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Filename */
+            filename: string;
+            /** Height */
+            height: number;
+            /** Id */
+            id: number;
+            /** Ref */
+            ref: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /** Url */
+            url: string;
+            /** Width */
+            width: number;
+        };
+        /** AssigneeSet */
+        AssigneeSet: {
+            /**
+             * User Id
+             * @description a member, or null for the project's leads
+             */
+            user_id: number | null;
+        };
+        /** AttemptIn */
+        AttemptIn: {
+            /** Answers */
+            answers: {
+                [key: string]: number[];
+            };
+            /** Quiz Id */
+            quiz_id: number;
+        };
+        /** AttemptRead */
+        AttemptRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Passed */
+            passed: boolean;
+            /** Score */
+            score: number;
+        };
+        /** AttemptResult */
+        AttemptResult: {
+            attempt: components["schemas"]["AttemptRead"];
+            /** Attempts Left */
+            attempts_left: number;
+            /** Pass Mark */
+            pass_mark: number;
+            /** Questions */
+            questions: components["schemas"]["QuestionFeedback"][];
+            /** Retry At */
+            retry_at: string | null;
+        };
+        /** AvailabilityDay */
+        AvailabilityDay: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Hours */
+            hours: string[][];
+            /** Off */
+            off: boolean;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /** Week */
+            week: number;
+            /** Working Minutes */
+            working_minutes: number;
+        };
+        /** AvailabilityRead */
+        AvailabilityRead: {
+            /** Days */
+            days: components["schemas"]["AvailabilityDay"][];
+            /** Has Schedule */
+            has_schedule: boolean;
+            /** Timezone */
+            timezone: string;
+        };
+        /** BreakRead */
+        BreakRead: {
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
+        /** BreakRow */
+        BreakRow: {
+            /** Duration Ms */
+            duration_ms: number;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
+        /** ByAnnotatorRow */
+        ByAnnotatorRow: {
+            /** Accepted */
+            accepted: number;
+            /** Annotator */
+            annotator: string;
+            /** Codes */
+            codes: {
+                [key: string]: number;
+            };
+            /** Error Rate */
+            error_rate: number;
+            /** Fixed */
+            fixed: number;
+            /** Rejected */
+            rejected: number;
+            /** Reviewed */
+            reviewed: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** ByLabelRow */
+        ByLabelRow: {
+            /** Accepted */
+            accepted: number;
+            /** Codes */
+            codes: {
+                [key: string]: number;
+            };
+            /** Error Rate */
+            error_rate: number;
+            /** Fixed */
+            fixed: number;
+            /** Label */
+            label: string;
+            /** Rejected */
+            rejected: number;
+            /** Reviewed */
+            reviewed: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** BySectionRow */
+        BySectionRow: {
+            /** Count */
+            count: number;
+            /** Section */
+            section: string;
+            /** Share */
+            share: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** ByWeekRow */
+        ByWeekRow: {
+            /** Accepted */
+            accepted: number;
+            /** Codes */
+            codes: {
+                [key: string]: number;
+            };
+            /** Error Rate */
+            error_rate: number;
+            /** Fixed */
+            fixed: number;
+            /** Rejected */
+            rejected: number;
+            /** Reviewed */
+            reviewed: number;
+            /** Week */
+            week: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** CalendarIn */
+        CalendarIn: {
+            /** Holidays */
+            holidays?: string[];
+            /**
+             * Hours
+             * @description weekday ("0" = Monday) -> [["09:00", "17:00"], ...]
+             */
+            hours?: {
+                [key: string]: string[][];
+            } | null;
+            /**
+             * Tz
+             * @default UTC
+             */
+            tz?: string;
+        };
+        /** CoachingRow */
+        CoachingRow: {
+            /** Annotator */
+            annotator: string;
+            /** Comment */
+            comment: string;
+            /**
+             * Created At
+             * @description ISO 8601
+             */
+            created_at: string;
+            /** Error Codes */
+            error_codes: string[];
+            /** Fixed Annotation Id */
+            fixed_annotation_id: number | null;
+            /** Item Id */
+            item_id: number;
+            /** Verdict */
+            verdict: string;
+            /** Verdict Id */
+            verdict_id: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** CodeAgreementRead */
+        CodeAgreementRead: {
+            /**
+             * Agreement
+             * @description both / either
+             */
+            agreement: number | null;
+            /** Both */
+            both: number;
+            /** Code */
+            code: string;
+            /**
+             * Either
+             * @description twice-judged annotations where one reviewer or both gave it
+             */
+            either: number;
+            /**
+             * Kappa
+             * @description Cohen's kappa on given / not given
+             */
+            kappa: number | null;
+            /** Title */
+            title: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** ConfusionRead */
+        ConfusionRead: {
+            /** Questions */
+            questions: components["schemas"]["LabelConfusionRead"][];
+        } & {
+            [key: string]: unknown;
+        };
         /** ConsolidationSettings */
         ConsolidationSettings: {
             /**
@@ -1225,6 +2439,50 @@ export interface components {
              * @enum {string}
              */
             method?: "majority" | "dawid_skene";
+        };
+        /** DailyReport */
+        DailyReport: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Guidelines Acknowledged */
+            guidelines_acknowledged: components["schemas"]["AckRow"][];
+            /** Guidelines Pending */
+            guidelines_pending: components["schemas"]["PendingRow"][];
+            /** Hourly */
+            hourly: components["schemas"]["HourRow"][];
+            /** Items */
+            items: number;
+            /** Partial */
+            partial: boolean;
+            person: components["schemas"]["Person"];
+            quality: components["schemas"]["QualitySection"];
+            /** Questions */
+            questions: components["schemas"]["QuestionRow"][];
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /** Throughput */
+            throughput: components["schemas"]["TargetRow"][];
+            time: components["schemas"]["TimeSection"];
+            /** Tz */
+            tz: string;
+            /** Work */
+            work: components["schemas"]["WorkRow"][];
         };
         /** DiffRead */
         DiffRead: {
@@ -1267,6 +2525,13 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** ErrorCount */
+        ErrorCount: {
+            /** Code */
+            code: string;
+            /** Count */
+            count: number;
+        };
         /** ExportCreate */
         ExportCreate: {
             /**
@@ -1286,6 +2551,54 @@ export interface components {
              * @enum {string}
              */
             versions?: "latest" | "all";
+        };
+        /** FaqRead */
+        FaqRead: {
+            /** Guideline Version */
+            guideline_version: number;
+            /** Reply Id */
+            reply_id: number;
+        };
+        /** FlagRead */
+        FlagRead: {
+            /**
+             * Flag
+             * @enum {string}
+             */
+            flag: "too_fast" | "long_idle";
+            /** Idle Share */
+            idle_share?: number | null;
+            /** Median Ms */
+            median_ms?: number | null;
+            /** Project Median Ms */
+            project_median_ms?: number | null;
+            /** Stage */
+            stage: string | null;
+        };
+        /** GoldAnnotatorRead */
+        GoldAnnotatorRead: {
+            /** Accuracy */
+            accuracy: number;
+            /** Ci */
+            ci: (number | null)[] | null;
+            /** Flagged */
+            flagged: boolean;
+            /** Mean Score */
+            mean_score: number;
+            /** Passed */
+            passed: number;
+            /** Paused */
+            paused: boolean;
+            /** Rolling Accuracy */
+            rolling_accuracy: number | null;
+            /** Scored */
+            scored: number;
+            /** User Id */
+            user_id: number;
+            /** Username */
+            username: string;
+        } & {
+            [key: string]: unknown;
         };
         /** GoldIn */
         GoldIn: {
@@ -1363,6 +2676,29 @@ export interface components {
              */
             rate?: number;
         };
+        /** GoldSummaryRead */
+        GoldSummaryRead: {
+            /** Accuracy */
+            accuracy: number | null;
+            /** Annotators */
+            annotators: components["schemas"]["GoldAnnotatorRead"][];
+            /** Gold Items */
+            gold_items: number;
+            /** Scored */
+            scored: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** GrantIn */
+        GrantIn: {
+            /** User Id */
+            user_id: number;
+        };
+        /** GrantRead */
+        GrantRead: {
+            /** Set Aside */
+            set_aside: number;
+        };
         /** GuidelinePublish */
         GuidelinePublish: {
             /** Body */
@@ -1423,11 +2759,39 @@ export interface components {
              * @default false
              */
             hidden?: boolean;
+            /**
+             * Idle
+             * @default false
+             */
+            idle?: boolean;
         };
         /** HistoryEntry */
         HistoryEntry: {
             annotation: components["schemas"]["AnnotationRead"];
             item: components["schemas"]["ItemRead"];
+        };
+        /** HourRead */
+        HourRead: {
+            /** Active Ms */
+            active_ms: number;
+            /** Idle Ms */
+            idle_ms: number;
+            /** Items */
+            items: number;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
+        /** HourRow */
+        HourRow: {
+            /** Hour */
+            hour: number;
+            /** Items */
+            items: number;
+            /** Project Id */
+            project_id: number;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1500,6 +2864,13 @@ export interface components {
             /** Submitted Count */
             submitted_count: number;
         };
+        /** ItemIdRow */
+        ItemIdRow: {
+            /** Item Id */
+            item_id: number;
+        } & {
+            [key: string]: unknown;
+        };
         /** ItemRead */
         ItemRead: {
             /**
@@ -1571,6 +2942,30 @@ export interface components {
             /** Status */
             status: string;
         };
+        /** LabelAgreementRead */
+        LabelAgreementRead: {
+            /** Chosen */
+            chosen: number;
+            /** Ci */
+            ci: (number | null)[] | null;
+            /** Label */
+            label: string;
+            /** Value */
+            value: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** LabelConfusionRead */
+        LabelConfusionRead: {
+            /** Labels */
+            labels: string[];
+            /** Matrix */
+            matrix: number[][];
+            /** Question */
+            question: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** LeaseRead */
         LeaseRead: {
             /** Active Ms */
@@ -1601,6 +2996,29 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** LotItemRead */
+        LotItemRead: {
+            /** Defective */
+            defective: boolean;
+            /** External Id */
+            external_id: string;
+            /** Item Id */
+            item_id: number;
+            /** Judged */
+            judged: boolean;
+            /** Review Outcome */
+            review_outcome: string | null;
+            /** Rework Done */
+            rework_done: number;
+            /** Rework Open */
+            rework_open: number;
+            /** Sampled */
+            sampled: boolean;
+            /** Stage */
+            stage: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** MemberRead */
         MemberRead: {
             /** Role */
@@ -1627,6 +3045,8 @@ export interface components {
         };
         /** NextIn */
         NextIn: {
+            /** Exclude Item Ids */
+            exclude_item_ids?: number[];
             /**
              * Stage
              * @default annotate
@@ -1650,6 +3070,33 @@ export interface components {
              * @enum {string}
              */
             status: "assigned" | "empty" | "all_leased";
+        };
+        /** NotificationPage */
+        NotificationPage: {
+            /** Items */
+            items: components["schemas"]["NotificationRead"][];
+            /** Unread */
+            unread: number;
+        };
+        /** NotificationRead */
+        NotificationRead: {
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Link */
+            link: string | null;
+            /** Read At */
+            read_at: string | null;
+            /** Title */
+            title: string;
         };
         /** Page[GoldRead] */
         Page_GoldRead_: {
@@ -1679,6 +3126,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[ReviewLotRead] */
+        Page_ReviewLotRead_: {
+            /** Items */
+            items: components["schemas"]["ReviewLotRead"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[ReworkRead] */
         Page_ReworkRead_: {
             /** Items */
@@ -1686,12 +3140,104 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** ParetoRow */
+        ParetoRow: {
+            /** Code */
+            code: string;
+            /** Count */
+            count: number;
+            /** Cumulative Share */
+            cumulative_share: number;
+            /** Section */
+            section: string | null;
+            /** Share */
+            share: number;
+            /** Title */
+            title: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** PendingAckRead */
         PendingAckRead: {
             /** Since */
             since: number | null;
             /** Version */
             version: number;
+        };
+        /** PendingRow */
+        PendingRow: {
+            /** Project */
+            project: string;
+            /** Project Id */
+            project_id: number;
+            /** Since */
+            since: number | null;
+            /** Version */
+            version: number;
+        };
+        /** Person */
+        Person: {
+            /** Display Name */
+            display_name: string;
+            /** Id */
+            id: number;
+            /** Username */
+            username: string;
+        };
+        /** PersonResultRead */
+        PersonResultRead: {
+            /** Attempts */
+            attempts: number;
+            /** Best Score */
+            best_score: number | null;
+            /** Counted */
+            counted: number;
+            /** Last At */
+            last_at: string | null;
+            /** Passed */
+            passed: boolean;
+            /** Role */
+            role: string;
+            user: components["schemas"]["UserRead"];
+        };
+        /** PolicyIn */
+        PolicyIn: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "guideline" | "data" | "tool" | "other";
+            /** Escalation */
+            escalation?: (string | number)[];
+            /** First Response Minutes */
+            first_response_minutes: number;
+            /**
+             * Priority
+             * @enum {string}
+             */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** Resolution Minutes */
+            resolution_minutes: number;
+            /**
+             * Warn Before Minutes
+             * @default 0
+             */
+            warn_before_minutes?: number;
+        };
+        /** PolicyRead */
+        PolicyRead: {
+            /** Category */
+            category: string;
+            /** Escalation */
+            escalation: (string | number)[];
+            /** First Response Minutes */
+            first_response_minutes: number;
+            /** Priority */
+            priority: string;
+            /** Resolution Minutes */
+            resolution_minutes: number;
+            /** Warn Before Minutes */
+            warn_before_minutes: number;
         };
         /** PredictionRead */
         PredictionRead: {
@@ -1705,6 +3251,24 @@ export interface components {
             score: number | null;
             /** Source */
             source: string;
+        };
+        /** ProgressRead */
+        ProgressRead: {
+            /** Active Ms */
+            active_ms: number;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Items */
+            items: number;
+            /** Items Per Hour */
+            items_per_hour: number | null;
+            /** Project Id */
+            project_id: number;
+            /** Targets */
+            targets: components["schemas"]["TargetProgressRead"][];
         };
         /** ProjectCreate */
         ProjectCreate: {
@@ -1769,6 +3333,17 @@ export interface components {
             /** Schema Version */
             schema_version?: number | null;
         };
+        /** ProjectStageRead */
+        ProjectStageRead: {
+            /** Active Ms */
+            active_ms: number;
+            /** Items */
+            items: number;
+            /** Project Id */
+            project_id: number;
+            /** Stage */
+            stage: string;
+        };
         /** ProjectStats */
         ProjectStats: {
             /** Annotations */
@@ -1799,6 +3374,70 @@ export interface components {
             /** Overlap */
             overlap?: number | null;
         };
+        /** QualificationState */
+        QualificationState: {
+            /** Attempts Left */
+            attempts_left: number;
+            /** Attempts Used */
+            attempts_used: number;
+            last_attempt: components["schemas"]["AttemptRead"] | null;
+            /** Passed */
+            passed: boolean;
+            quiz: components["schemas"]["QuizAsked"] | null;
+            /** Required */
+            required: boolean;
+            /** Retry At */
+            retry_at: string | null;
+        };
+        /**
+         * QualityRow
+         * @description One project's quality figures; the section totals are derived from these.
+         */
+        QualityRow: {
+            /** Accept */
+            accept: number;
+            /** Error Codes */
+            error_codes: {
+                [key: string]: number;
+            };
+            /** Fix */
+            fix: number;
+            /** Gold Passed */
+            gold_passed: number;
+            /** Gold Scored */
+            gold_scored: number;
+            /** Project */
+            project: string;
+            /** Project Id */
+            project_id: number;
+            /** Reject */
+            reject: number;
+            /** Reviews Given */
+            reviews_given: number;
+        };
+        /** QualitySection */
+        QualitySection: {
+            /** Accept */
+            accept: number;
+            /** By Project */
+            by_project: components["schemas"]["QualityRow"][];
+            /** Fix */
+            fix: number;
+            /** Gold Accuracy */
+            gold_accuracy: number | null;
+            /** Gold Passed */
+            gold_passed: number;
+            /** Gold Scored */
+            gold_scored: number;
+            /** Pass Rate */
+            pass_rate: number | null;
+            /** Reject */
+            reject: number;
+            /** Reviews Given */
+            reviews_given: number;
+            /** Top Error Codes */
+            top_error_codes: components["schemas"]["ErrorCount"][];
+        };
         /** QualitySettings */
         QualitySettings: {
             consolidation?: components["schemas"]["ConsolidationSettings"];
@@ -1806,6 +3445,456 @@ export interface components {
             error_taxonomy?: components["schemas"]["ErrorCode"][];
             gold?: components["schemas"]["GoldSettings"];
             review?: components["schemas"]["ReviewSettings"];
+        };
+        /** QuestionAgreementRead */
+        QuestionAgreementRead: {
+            /** Ci */
+            ci: (number | null)[] | null;
+            /**
+             * Error
+             * @description why the measure could not be computed
+             */
+            error?: string | null;
+            /** Higher Is Better */
+            higher_is_better: boolean;
+            /** Items */
+            items: number;
+            /** Kind */
+            kind: string;
+            /** Labels */
+            labels: components["schemas"]["LabelAgreementRead"][];
+            /** Metric */
+            metric: string | null;
+            /** N Items */
+            n_items: number;
+            /** Percent Agreement */
+            percent_agreement: number | null;
+            /** Question */
+            question: string;
+            /** Value */
+            value: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * QuestionAsked
+         * @description A question as a taker sees it: no answers, no explanation.
+         */
+        QuestionAsked: {
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Options */
+            options: string[];
+            /** Text */
+            text: string;
+        };
+        /** QuestionCreate */
+        QuestionCreate: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "guideline" | "data" | "tool" | "other";
+            /** Draft */
+            draft?: {
+                [key: string]: unknown;
+            } | null;
+            /** Guideline Section */
+            guideline_section?: string | null;
+            /** Item Id */
+            item_id?: number | null;
+            /** Lease Id */
+            lease_id?: number | null;
+            /**
+             * Park
+             * @default false
+             */
+            park?: boolean;
+            /**
+             * Priority
+             * @default normal
+             * @enum {string}
+             */
+            priority?: "low" | "normal" | "high" | "urgent";
+            /** Text */
+            text: string;
+        };
+        /** QuestionDetail */
+        QuestionDetail: {
+            asker: components["schemas"]["Person"] | null;
+            assignee: components["schemas"]["Person"] | null;
+            /** Assignee Group */
+            assignee_group: string | null;
+            /**
+             * Breached
+             * @description an SLA deadline was missed
+             */
+            breached: boolean;
+            /** Can Answer */
+            can_answer: boolean;
+            /** Can Manage */
+            can_manage: boolean;
+            /** Category */
+            category: string;
+            /**
+             * Clock
+             * @description the SLA clock still running
+             */
+            clock: ("response" | "resolution") | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Draft */
+            draft: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Due At
+             * @description the deadline of the running clock
+             */
+            due_at: string | null;
+            /** Escalation Level */
+            escalation_level: number;
+            /** First Response At */
+            first_response_at: string | null;
+            /** Guideline Section */
+            guideline_section: string | null;
+            /** Guideline Version */
+            guideline_version: number | null;
+            /** Id */
+            id: number;
+            /** Item External Id */
+            item_external_id: string | null;
+            /** Item Id */
+            item_id: number | null;
+            /** Parked */
+            parked: boolean;
+            /** Priority */
+            priority: string;
+            /** Project Id */
+            project_id: number;
+            /** Project Name */
+            project_name: string;
+            /** Released At */
+            released_at: string | null;
+            /** Replies */
+            replies: components["schemas"]["ReplyRead"][];
+            /**
+             * Resolution Due At
+             * Format: date-time
+             */
+            resolution_due_at: string;
+            /** Resolved At */
+            resolved_at: string | null;
+            /**
+             * Response Due At
+             * Format: date-time
+             */
+            response_due_at: string;
+            /**
+             * Seconds Left
+             * @description until due_at; negative once missed
+             */
+            seconds_left: number | null;
+            /** Status */
+            status: string;
+            /** Text */
+            text: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Warning
+             * @description the running clock is inside its warning window
+             */
+            warning: boolean;
+        };
+        /** QuestionFeedback */
+        QuestionFeedback: {
+            /** Chosen */
+            chosen: number[];
+            /** Correct */
+            correct: boolean;
+            /** Correct Options */
+            correct_options: number[] | null;
+            /** Explanation */
+            explanation: string;
+            /** Id */
+            id: string;
+        };
+        /** QuestionIn */
+        QuestionIn: {
+            /** Correct */
+            correct: number[];
+            /**
+             * Explanation
+             * @default
+             */
+            explanation?: string;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "single" | "multiple";
+            /** Options */
+            options: string[];
+            /** Text */
+            text: string;
+        };
+        /** QuestionReport */
+        QuestionReport: {
+            /** By Category */
+            by_category: {
+                [key: string]: components["schemas"]["ReportPart"];
+            };
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            total: components["schemas"]["ReportPart"];
+        };
+        /** QuestionRow */
+        QuestionRow: {
+            /** Breached */
+            breached: boolean;
+            /** Category */
+            category: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** First Response At */
+            first_response_at: string | null;
+            /** Id */
+            id: number;
+            /** Item Id */
+            item_id: number | null;
+            /** Priority */
+            priority: string | null;
+            /** Project */
+            project: string;
+            /** Project Id */
+            project_id: number;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Status */
+            status: string;
+        };
+        /** QuestionSettingsRead */
+        QuestionSettingsRead: {
+            /** Calendar */
+            calendar: {
+                [key: string]: unknown;
+            };
+            /** Policies */
+            policies: components["schemas"]["PolicyRead"][];
+            /** Routing */
+            routing: {
+                [key: string]: number;
+            };
+        };
+        /** QuestionSettingsUpdate */
+        QuestionSettingsUpdate: {
+            calendar?: components["schemas"]["CalendarIn"] | null;
+            /** Policies */
+            policies?: components["schemas"]["PolicyIn"][] | null;
+            /** Routing */
+            routing?: {
+                [key: string]: number | null;
+            } | null;
+        };
+        /** QuizAsked */
+        QuizAsked: {
+            /** Cooldown Minutes */
+            cooldown_minutes: number;
+            /** Guideline Version */
+            guideline_version: number;
+            /** Id */
+            id: number;
+            /** Max Attempts */
+            max_attempts: number;
+            /** Pass Mark */
+            pass_mark: number;
+            /** Questions */
+            questions: components["schemas"]["QuestionAsked"][];
+        };
+        /** QuizIn */
+        QuizIn: {
+            /**
+             * Cooldown Minutes
+             * @default 0
+             */
+            cooldown_minutes?: number;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled?: boolean;
+            /**
+             * Max Attempts
+             * @default 3
+             */
+            max_attempts?: number;
+            /**
+             * Pass Mark
+             * @default 80
+             */
+            pass_mark?: number;
+            /** Questions */
+            questions: components["schemas"]["QuestionIn"][];
+        };
+        /** QuizRead */
+        QuizRead: {
+            /** Cooldown Minutes */
+            cooldown_minutes: number;
+            /** Enabled */
+            enabled: boolean;
+            /** Guideline Version */
+            guideline_version: number;
+            /** Id */
+            id: number;
+            /** Max Attempts */
+            max_attempts: number;
+            /** Pass Mark */
+            pass_mark: number;
+            /** Questions */
+            questions: components["schemas"]["truthline__api__v1__qualification__QuestionRead"][];
+            /** Revision */
+            revision: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** RecheckIn */
+        RecheckIn: {
+            /** Item Ids */
+            item_ids?: number[] | null;
+            /** Label */
+            label?: string | null;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "review" | "annotate";
+        };
+        /** RecheckRead */
+        RecheckRead: {
+            /** Already Pending */
+            already_pending: number;
+            /** Already Reviewed */
+            already_reviewed: number;
+            /** In Progress */
+            in_progress: number;
+            /** Item Ids */
+            item_ids: number[];
+            /** Sent */
+            sent: number;
+            /** Stage */
+            stage: string;
+            /** Truncated */
+            truncated: boolean;
+            /** Up To Date */
+            up_to_date: number;
+        };
+        /** ReplyCreate */
+        ReplyCreate: {
+            /** Body */
+            body: string;
+            /**
+             * Release Item
+             * @default false
+             */
+            release_item?: boolean;
+            /**
+             * Resolve
+             * @default false
+             */
+            resolve?: boolean;
+        };
+        /** ReplyRead */
+        ReplyRead: {
+            author: components["schemas"]["Person"] | null;
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Faq Version */
+            faq_version: number | null;
+            /** Id */
+            id: number;
+        };
+        /** ReportPart */
+        ReportPart: {
+            /** By Status */
+            by_status: {
+                [key: string]: number;
+            };
+            /** Count */
+            count: number;
+            /** Resolution Median S */
+            resolution_median_s: number | null;
+            /** Resolution P90 S */
+            resolution_p90_s: number | null;
+            /** Resolution Sla Pct */
+            resolution_sla_pct: number | null;
+            /** Response Median S */
+            response_median_s: number | null;
+            /** Response P90 S */
+            response_p90_s: number | null;
+            /** Response Sla Pct */
+            response_sla_pct: number | null;
+        };
+        /** RequirementRead */
+        RequirementRead: {
+            /** Min Level */
+            min_level: number | null;
+            /** Tag */
+            tag: string;
+        };
+        /** RequirementsIn */
+        RequirementsIn: {
+            /**
+             * Language Field
+             * @default language
+             */
+            language_field?: string | null;
+            /** Skills */
+            skills?: {
+                [key: string]: components["schemas"]["SkillRequirement"][];
+            };
+        };
+        /** RequirementsRead */
+        RequirementsRead: {
+            /** Eligible */
+            eligible?: {
+                [key: string]: string[];
+            } | null;
+            /** Language Field */
+            language_field: string | null;
+            /** Skills */
+            skills: {
+                [key: string]: components["schemas"]["RequirementRead"][];
+            };
         };
         /** ReviewBatchRead */
         ReviewBatchRead: {
@@ -1837,6 +3926,78 @@ export interface components {
             /** Status */
             status: string;
         };
+        /** ReviewerAgreementRead */
+        ReviewerAgreementRead: {
+            /** Accept Alpha */
+            accept_alpha: number | null;
+            /** Alpha */
+            alpha: number | null;
+            /** Alpha Ci */
+            alpha_ci: (number | null)[] | null;
+            /** Annotations Reviewed */
+            annotations_reviewed: number;
+            /** Codes */
+            codes: components["schemas"]["CodeAgreementRead"][];
+            /** Items Reviewed */
+            items_reviewed: number;
+            /** Items Reviewed Twice */
+            items_reviewed_twice: number;
+            /**
+             * Kappa
+             * @description Cohen's kappa on accept / fix / reject
+             */
+            kappa: number | null;
+            /**
+             * Matrix
+             * @description first verdict (rows) x second verdict
+             */
+            matrix: number[][];
+            /** Pairs */
+            pairs: components["schemas"]["ReviewerPairRead"][];
+            /** Pass Fail Agreement */
+            pass_fail_agreement: number | null;
+            /**
+             * Pass Fail Kappa
+             * @description Cohen's kappa on accept vs fix or reject
+             */
+            pass_fail_kappa: number | null;
+            /** Percent Agreement */
+            percent_agreement: number | null;
+            /**
+             * Reviewed Twice
+             * @description annotations judged by two reviewers or more
+             */
+            reviewed_twice: number;
+            /** Share Reviewed Twice */
+            share_reviewed_twice: number | null;
+            /**
+             * Verdict Agreement
+             * @description share of equal first/second verdicts
+             */
+            verdict_agreement: number | null;
+            /** Verdicts */
+            verdicts: string[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** ReviewerPairRead */
+        ReviewerPairRead: {
+            /** Agreement */
+            agreement: number | null;
+            /** Kappa */
+            kappa: number | null;
+            /** Reviewer A */
+            reviewer_a: string;
+            /** Reviewer B */
+            reviewer_b: string;
+            /**
+             * Shared
+             * @description annotations both judged
+             */
+            shared: number;
+        } & {
+            [key: string]: unknown;
+        };
         /** ReviewIn */
         ReviewIn: {
             /** Annotation Id */
@@ -1859,6 +4020,108 @@ export interface components {
              * @enum {string}
              */
             verdict: "accept" | "fix" | "reject";
+        };
+        /** ReviewLotDetail */
+        ReviewLotDetail: {
+            /** Accept */
+            accept: number | null;
+            /** Aql */
+            aql: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decision */
+            decision: ("accepted" | "rejected") | null;
+            /**
+             * Failures
+             * @description defective sampled items (so far, while sampling)
+             */
+            failures: number;
+            /** Id */
+            id: number;
+            /**
+             * Item Count
+             * @description items in the lot so far
+             */
+            item_count: number;
+            /** Items */
+            items: components["schemas"]["LotItemRead"][];
+            /** Judged */
+            judged: number;
+            /**
+             * Kind
+             * @description a Z1.4 acceptance lot, or a sampling pool
+             * @enum {string}
+             */
+            kind: "lot" | "pool";
+            /** Lot Size */
+            lot_size: number;
+            /** Next Cursor */
+            next_cursor?: string | null;
+            /** Reject */
+            reject: number | null;
+            /** Sample Size */
+            sample_size: number | null;
+            /**
+             * Status
+             * @description filling | sampling | sampled | accepted | rejected
+             */
+            status: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** ReviewLotRead */
+        ReviewLotRead: {
+            /** Accept */
+            accept: number | null;
+            /** Aql */
+            aql: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decision */
+            decision: ("accepted" | "rejected") | null;
+            /**
+             * Failures
+             * @description defective sampled items (so far, while sampling)
+             */
+            failures: number;
+            /** Id */
+            id: number;
+            /**
+             * Item Count
+             * @description items in the lot so far
+             */
+            item_count: number;
+            /** Judged */
+            judged: number;
+            /**
+             * Kind
+             * @description a Z1.4 acceptance lot, or a sampling pool
+             * @enum {string}
+             */
+            kind: "lot" | "pool";
+            /** Lot Size */
+            lot_size: number;
+            /** Reject */
+            reject: number | null;
+            /** Sample Size */
+            sample_size: number | null;
+            /**
+             * Status
+             * @description filling | sampling | sampled | accepted | rejected
+             */
+            status: string;
+        } & {
+            [key: string]: unknown;
         };
         /** ReviewResult */
         ReviewResult: {
@@ -1966,6 +4229,93 @@ export interface components {
             /** Value */
             value: string | null;
         };
+        /** Rows[ByAnnotatorRow] */
+        Rows_ByAnnotatorRow_: {
+            /** Items */
+            items: components["schemas"]["ByAnnotatorRow"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** Rows[ByLabelRow] */
+        Rows_ByLabelRow_: {
+            /** Items */
+            items: components["schemas"]["ByLabelRow"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** Rows[BySectionRow] */
+        Rows_BySectionRow_: {
+            /** Items */
+            items: components["schemas"]["BySectionRow"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** Rows[ByWeekRow] */
+        Rows_ByWeekRow_: {
+            /** Items */
+            items: components["schemas"]["ByWeekRow"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** Rows[ParetoRow] */
+        Rows_ParetoRow_: {
+            /** Items */
+            items: components["schemas"]["ParetoRow"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** Rows[TrendRow] */
+        Rows_TrendRow_: {
+            /** Items */
+            items: components["schemas"]["TrendRow"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** RowsPage[CoachingRow] */
+        RowsPage_CoachingRow_: {
+            /** Items */
+            items: components["schemas"]["CoachingRow"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** RowsPage[ItemIdRow] */
+        RowsPage_ItemIdRow_: {
+            /** Items */
+            items: components["schemas"]["ItemIdRow"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** ScheduleIn */
+        ScheduleIn: {
+            /** Rotation Start */
+            rotation_start?: string | null;
+            /** Time Off */
+            time_off?: unknown[];
+            /** Weeks */
+            weeks: unknown[];
+        };
+        /** ScheduleRead */
+        ScheduleRead: {
+            /** Current Week */
+            current_week: number;
+            /** Rotation Start */
+            rotation_start: string | null;
+            /** Time Off */
+            time_off: string[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Weeks */
+            weeks: {
+                [key: string]: string[][];
+            }[];
+        };
         /** SchemaError */
         SchemaError: {
             /** Message */
@@ -2014,10 +4364,129 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** ScoreSummaryRead */
+        ScoreSummaryRead: {
+            /** Accuracy */
+            accuracy: number | null;
+            /** Ci */
+            ci: (number | null)[] | null;
+            /** Correct */
+            correct: number;
+            /** Mean */
+            mean: number | null;
+            /** N */
+            n: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** SessionRead */
+        SessionRead: {
+            /** Active Ms */
+            active_ms: number;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
+        /** SessionRow */
+        SessionRow: {
+            /** Active Ms */
+            active_ms: number;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
+        /** SettingsRead */
+        SettingsRead: {
+            /** Fix Counts As Pass */
+            fix_counts_as_pass: boolean;
+            /** Long Idle Share */
+            long_idle_share: number;
+            /** Max Gap S */
+            max_gap_s: number;
+            /** Session Gap S */
+            session_gap_s: number;
+            /** Too Fast Min S */
+            too_fast_min_s: number;
+            /** Too Fast Ratio */
+            too_fast_ratio: number;
+            /** Updated At */
+            updated_at: string | null;
+        };
+        /** SettingsUpdate */
+        SettingsUpdate: {
+            /** Fix Counts As Pass */
+            fix_counts_as_pass?: boolean | null;
+            /** Long Idle Share */
+            long_idle_share?: number | null;
+            /** Max Gap S */
+            max_gap_s?: number | null;
+            /** Session Gap S */
+            session_gap_s?: number | null;
+            /** Too Fast Min S */
+            too_fast_min_s?: number | null;
+            /** Too Fast Ratio */
+            too_fast_ratio?: number | null;
+        };
+        /** SkillIn */
+        SkillIn: {
+            /** Level */
+            level?: number | null;
+        };
+        /** SkillRead */
+        SkillRead: {
+            /** Level */
+            level: number | null;
+            /** Tag */
+            tag: string;
+        };
+        /** SkillRequirement */
+        SkillRequirement: {
+            /** Min Level */
+            min_level?: number | null;
+            /** Tag */
+            tag: string;
+        };
         /** SkipIn */
         SkipIn: {
             /** Reason */
             reason: string;
+        };
+        /** SnapshotRead */
+        SnapshotRead: {
+            /** Active Ms */
+            active_ms: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Id */
+            id: number;
+            /** Items */
+            items: number;
+            /** Partial */
+            partial: boolean;
+            /** Tz */
+            tz: string;
         };
         /** StageCount */
         StageCount: {
@@ -2025,6 +4494,19 @@ export interface components {
             items: number;
             /** Open Slots */
             open_slots: number;
+            /** Stage */
+            stage: string;
+        };
+        /** StageRead */
+        StageRead: {
+            /** Active Ms */
+            active_ms: number;
+            /** Avg Ms Per Item */
+            avg_ms_per_item: number | null;
+            /** Items */
+            items: number;
+            /** Median Ms Per Item */
+            median_ms_per_item: number | null;
             /** Stage */
             stage: string;
         };
@@ -2049,6 +4531,223 @@ export interface components {
             result: {
                 [key: string]: unknown;
             };
+        };
+        /** TargetCreate */
+        TargetCreate: {
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "items_per_day" | "items_per_hour" | "gold_accuracy" | "review_pass_rate";
+            /** Role */
+            role?: ("lead" | "reviewer" | "annotator" | "viewer") | null;
+            /** Stage */
+            stage?: ("annotate" | "review") | null;
+            /** User Id */
+            user_id?: number | null;
+            /** Value */
+            value: number;
+            /** Weekday */
+            weekday?: number | null;
+        };
+        /** TargetProgressRead */
+        TargetProgressRead: {
+            /** Actual */
+            actual: number | null;
+            /** Met */
+            met: boolean | null;
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "items_per_day" | "items_per_hour" | "gold_accuracy" | "review_pass_rate";
+            /** Project Id */
+            project_id: number;
+            /** Stage */
+            stage: string | null;
+            /** Target */
+            target: number;
+        };
+        /** TargetRead */
+        TargetRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "items_per_day" | "items_per_hour" | "gold_accuracy" | "review_pass_rate";
+            /** Project Id */
+            project_id: number;
+            /** Role */
+            role: string | null;
+            /** Stage */
+            stage: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** User Id */
+            user_id: number | null;
+            /** Value */
+            value: number;
+            /** Weekday */
+            weekday: number | null;
+        };
+        /** TargetRow */
+        TargetRow: {
+            /** Actual */
+            actual: number | null;
+            /** Met */
+            met: boolean | null;
+            /** Metric */
+            metric: string;
+            /** Project */
+            project: string;
+            /** Project Id */
+            project_id: number;
+            /** Stage */
+            stage: string | null;
+            /** Target */
+            target: number;
+        };
+        /** TargetUpdate */
+        TargetUpdate: {
+            /** Role */
+            role?: ("lead" | "reviewer" | "annotator" | "viewer") | null;
+            /** Stage */
+            stage?: ("annotate" | "review") | null;
+            /** User Id */
+            user_id?: number | null;
+            /** Value */
+            value?: number | null;
+            /** Weekday */
+            weekday?: number | null;
+        };
+        /** TeamCreate */
+        TeamCreate: {
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Name */
+            name: string;
+        };
+        /** TeamMemberIn */
+        TeamMemberIn: {
+            /**
+             * Role
+             * @default member
+             */
+            role?: string;
+        };
+        /** TeamMemberRead */
+        TeamMemberRead: {
+            /** Role */
+            role: string;
+            user: components["schemas"]["UserRead"];
+        };
+        /** TeamRef */
+        TeamRef: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+        };
+        /** TeamReport */
+        TeamReport: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Project */
+            project: string;
+            /** Project Id */
+            project_id: number;
+            /** Rows */
+            rows: components["schemas"]["TeamRow"][];
+            totals: components["schemas"]["TeamRow"];
+        };
+        /** TeamRow */
+        TeamRow: {
+            /** Accept */
+            accept: number;
+            /** Active Ms */
+            active_ms: number;
+            /** Fix */
+            fix: number;
+            /** Gold Accuracy */
+            gold_accuracy: number | null;
+            /** Gold Passed */
+            gold_passed: number;
+            /** Gold Scored */
+            gold_scored: number;
+            /** Items */
+            items: number;
+            /** Items Per Hour */
+            items_per_hour: number | null;
+            /** Pass Rate */
+            pass_rate: number | null;
+            person: components["schemas"]["Person"];
+            /** Questions Open */
+            questions_open: number;
+            /** Questions Raised */
+            questions_raised: number;
+            /** Reject */
+            reject: number;
+            /** Reviews Given */
+            reviews_given: number;
+            /** Targets Met */
+            targets_met: number;
+            /** Targets Total */
+            targets_total: number;
+            /** Tz */
+            tz: string;
+        };
+        /** TeamUpdate */
+        TeamUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** TimeSection */
+        TimeSection: {
+            /** Active Ms */
+            active_ms: number;
+            /** Breaks */
+            breaks: components["schemas"]["BreakRow"][];
+            /** Hidden Ms */
+            hidden_ms: number | null;
+            /** Idle Ms */
+            idle_ms: number | null;
+            /** Sessions */
+            sessions: components["schemas"]["SessionRow"][];
+        };
+        /** TimezoneIn */
+        TimezoneIn: {
+            /** Timezone */
+            timezone: string;
+        };
+        /** TimezoneRead */
+        TimezoneRead: {
+            /** Timezone */
+            timezone: string;
         };
         /** TokenCreate */
         TokenCreate: {
@@ -2088,6 +4787,231 @@ export interface components {
             name: string;
             /** Prefix */
             prefix: string;
+        };
+        /** TrendRow */
+        TrendRow: {
+            /** Accepted */
+            accepted: number;
+            /** Annotator */
+            annotator: string;
+            /** Codes */
+            codes: {
+                [key: string]: number;
+            };
+            /** Error Rate */
+            error_rate: number;
+            /** Fixed */
+            fixed: number;
+            /** Rejected */
+            rejected: number;
+            /** Reviewed */
+            reviewed: number;
+            /** Week */
+            week: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** PersonRead */
+        truthline__api__v1__activity__PersonRead: {
+            /** Active Ms */
+            active_ms: number;
+            /** Flags */
+            flags: components["schemas"]["FlagRead"][];
+            /** Gold Accuracy */
+            gold_accuracy: number | null;
+            /** Gold Scored */
+            gold_scored: number;
+            /** Hidden Ms */
+            hidden_ms: number;
+            /** Idle Ms */
+            idle_ms: number;
+            /** Items */
+            items: number;
+            /** Items Per Hour */
+            items_per_hour: number | null;
+            /** Review Pass Rate */
+            review_pass_rate: number | null;
+            /** Reviewed */
+            reviewed: number;
+            /** Role */
+            role: string;
+            /** Sessions */
+            sessions: components["schemas"]["SessionRead"][];
+            /** Stages */
+            stages: components["schemas"]["StageRead"][];
+            /** Targets */
+            targets: components["schemas"]["TargetProgressRead"][];
+            /** Targets Judged */
+            targets_judged: number;
+            /** Targets Met */
+            targets_met: number;
+            user: components["schemas"]["UserRead"];
+        };
+        /** TeamRead */
+        truthline__api__v1__activity__TeamRead: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Hours */
+            hours: components["schemas"]["HourRead"][];
+            /** People */
+            people: components["schemas"]["truthline__api__v1__activity__PersonRead"][];
+            settings: components["schemas"]["SettingsRead"];
+            /** Stage Medians */
+            stage_medians: {
+                [key: string]: number | null;
+            };
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
+        /**
+         * QuestionRead
+         * @description A question as a lead sees it, answers included.
+         */
+        truthline__api__v1__qualification__QuestionRead: {
+            /** Correct */
+            correct: number[];
+            /** Explanation */
+            explanation: string;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Options */
+            options: string[];
+            /** Text */
+            text: string;
+        };
+        /** QuestionRead */
+        truthline__api__v1__questions__QuestionRead: {
+            asker: components["schemas"]["Person"] | null;
+            assignee: components["schemas"]["Person"] | null;
+            /** Assignee Group */
+            assignee_group: string | null;
+            /**
+             * Breached
+             * @description an SLA deadline was missed
+             */
+            breached: boolean;
+            /** Category */
+            category: string;
+            /**
+             * Clock
+             * @description the SLA clock still running
+             */
+            clock: ("response" | "resolution") | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Due At
+             * @description the deadline of the running clock
+             */
+            due_at: string | null;
+            /** Escalation Level */
+            escalation_level: number;
+            /** First Response At */
+            first_response_at: string | null;
+            /** Guideline Section */
+            guideline_section: string | null;
+            /** Guideline Version */
+            guideline_version: number | null;
+            /** Id */
+            id: number;
+            /** Item External Id */
+            item_external_id: string | null;
+            /** Item Id */
+            item_id: number | null;
+            /** Parked */
+            parked: boolean;
+            /** Priority */
+            priority: string;
+            /** Project Id */
+            project_id: number;
+            /** Project Name */
+            project_name: string;
+            /** Released At */
+            released_at: string | null;
+            /**
+             * Resolution Due At
+             * Format: date-time
+             */
+            resolution_due_at: string;
+            /** Resolved At */
+            resolved_at: string | null;
+            /**
+             * Response Due At
+             * Format: date-time
+             */
+            response_due_at: string;
+            /**
+             * Seconds Left
+             * @description until due_at; negative once missed
+             */
+            seconds_left: number | null;
+            /** Status */
+            status: string;
+            /** Text */
+            text: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Warning
+             * @description the running clock is inside its warning window
+             */
+            warning: boolean;
+        };
+        /** PersonRead */
+        truthline__api__v1__workforce__PersonRead: {
+            /** Languages */
+            languages: string[];
+            schedule: components["schemas"]["ScheduleRead"] | null;
+            /** Skills */
+            skills: components["schemas"]["SkillRead"][];
+            /** Teams */
+            teams: components["schemas"]["TeamRef"][];
+            /** Timezone */
+            timezone: string;
+            user: components["schemas"]["UserRead"];
+        };
+        /** TeamRead */
+        truthline__api__v1__workforce__TeamRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            /**
+             * Members
+             * @default []
+             */
+            members?: components["schemas"]["TeamMemberRead"][];
+            /** Name */
+            name: string;
+        };
+        /** UnreadCount */
+        UnreadCount: {
+            /** Unread */
+            unread: number;
         };
         /** UserCreate */
         UserCreate: {
@@ -2144,6 +5068,19 @@ export interface components {
             done_total: number;
             project: components["schemas"]["ProjectRead"];
         };
+        /** WorkRow */
+        WorkRow: {
+            /** Active Ms */
+            active_ms: number;
+            /** Items */
+            items: number;
+            /** Project */
+            project: string;
+            /** Project Id */
+            project_id: number;
+            /** Stage */
+            stage: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2154,70 +5091,189 @@ export interface components {
 export type AckEntry = components['schemas']['AckEntry'];
 export type AckIn = components['schemas']['AckIn'];
 export type AckRead = components['schemas']['AckRead'];
+export type AckRow = components['schemas']['AckRow'];
+export type ActivityRead = components['schemas']['ActivityRead'];
 export type AffectedItem = components['schemas']['AffectedItem'];
+export type AgreementRead = components['schemas']['AgreementRead'];
 export type AnnotationRead = components['schemas']['AnnotationRead'];
+export type AnnotatorReliabilityRead = components['schemas']['AnnotatorReliabilityRead'];
+export type AnnotatorReliabilityRow = components['schemas']['AnnotatorReliabilityRow'];
+export type AssetRead = components['schemas']['AssetRead'];
+export type AssigneeSet = components['schemas']['AssigneeSet'];
+export type AttemptIn = components['schemas']['AttemptIn'];
+export type AttemptRead = components['schemas']['AttemptRead'];
+export type AttemptResult = components['schemas']['AttemptResult'];
+export type AvailabilityDay = components['schemas']['AvailabilityDay'];
+export type AvailabilityRead = components['schemas']['AvailabilityRead'];
+export type BreakRead = components['schemas']['BreakRead'];
+export type BreakRow = components['schemas']['BreakRow'];
+export type ByAnnotatorRow = components['schemas']['ByAnnotatorRow'];
+export type ByLabelRow = components['schemas']['ByLabelRow'];
+export type BySectionRow = components['schemas']['BySectionRow'];
+export type ByWeekRow = components['schemas']['ByWeekRow'];
+export type CalendarIn = components['schemas']['CalendarIn'];
+export type CoachingRow = components['schemas']['CoachingRow'];
+export type CodeAgreementRead = components['schemas']['CodeAgreementRead'];
+export type ConfusionRead = components['schemas']['ConfusionRead'];
 export type ConsolidationSettings = components['schemas']['ConsolidationSettings'];
+export type DailyReport = components['schemas']['DailyReport'];
 export type DiffRead = components['schemas']['DiffRead'];
 export type DraftIn = components['schemas']['DraftIn'];
 export type DraftRead = components['schemas']['DraftRead'];
 export type ErrorCode = components['schemas']['ErrorCode'];
+export type ErrorCount = components['schemas']['ErrorCount'];
 export type ExportCreate = components['schemas']['ExportCreate'];
+export type FaqRead = components['schemas']['FaqRead'];
+export type FlagRead = components['schemas']['FlagRead'];
+export type GoldAnnotatorRead = components['schemas']['GoldAnnotatorRead'];
 export type GoldIn = components['schemas']['GoldIn'];
 export type GoldPromoteIn = components['schemas']['GoldPromoteIn'];
 export type GoldRead = components['schemas']['GoldRead'];
 export type GoldSettings = components['schemas']['GoldSettings'];
+export type GoldSummaryRead = components['schemas']['GoldSummaryRead'];
+export type GrantIn = components['schemas']['GrantIn'];
+export type GrantRead = components['schemas']['GrantRead'];
 export type GuidelinePublish = components['schemas']['GuidelinePublish'];
 export type GuidelineRead = components['schemas']['GuidelineRead'];
 export type GuidelineState = components['schemas']['GuidelineState'];
 export type HealthRead = components['schemas']['HealthRead'];
 export type HeartbeatIn = components['schemas']['HeartbeatIn'];
 export type HistoryEntry = components['schemas']['HistoryEntry'];
+export type HourRead = components['schemas']['HourRead'];
+export type HourRow = components['schemas']['HourRow'];
 export type HttpValidationError = components['schemas']['HTTPValidationError'];
 export type ImportRead = components['schemas']['ImportRead'];
 export type ItemDetail = components['schemas']['ItemDetail'];
+export type ItemIdRow = components['schemas']['ItemIdRow'];
 export type ItemRead = components['schemas']['ItemRead'];
 export type ItemUpdate = components['schemas']['ItemUpdate'];
 export type JobRead = components['schemas']['JobRead'];
+export type LabelAgreementRead = components['schemas']['LabelAgreementRead'];
+export type LabelConfusionRead = components['schemas']['LabelConfusionRead'];
 export type LeaseRead = components['schemas']['LeaseRead'];
 export type LoginIn = components['schemas']['LoginIn'];
+export type LotItemRead = components['schemas']['LotItemRead'];
 export type MemberRead = components['schemas']['MemberRead'];
 export type MemberSet = components['schemas']['MemberSet'];
 export type MeRead = components['schemas']['MeRead'];
 export type NextIn = components['schemas']['NextIn'];
 export type NextRead = components['schemas']['NextRead'];
+export type NotificationPage = components['schemas']['NotificationPage'];
+export type NotificationRead = components['schemas']['NotificationRead'];
 export type PageGoldRead = components['schemas']['Page_GoldRead_'];
 export type PageHistoryEntry = components['schemas']['Page_HistoryEntry_'];
 export type PageItemRead = components['schemas']['Page_ItemRead_'];
 export type PageReviewBatchRead = components['schemas']['Page_ReviewBatchRead_'];
+export type PageReviewLotRead = components['schemas']['Page_ReviewLotRead_'];
 export type PageReworkRead = components['schemas']['Page_ReworkRead_'];
+export type ParetoRow = components['schemas']['ParetoRow'];
 export type PendingAckRead = components['schemas']['PendingAckRead'];
+export type PendingRow = components['schemas']['PendingRow'];
+export type Person = components['schemas']['Person'];
+export type PersonResultRead = components['schemas']['PersonResultRead'];
+export type PolicyIn = components['schemas']['PolicyIn'];
+export type PolicyRead = components['schemas']['PolicyRead'];
 export type PredictionRead = components['schemas']['PredictionRead'];
+export type ProgressRead = components['schemas']['ProgressRead'];
 export type ProjectCreate = components['schemas']['ProjectCreate'];
 export type ProjectRead = components['schemas']['ProjectRead'];
+export type ProjectStageRead = components['schemas']['ProjectStageRead'];
 export type ProjectStats = components['schemas']['ProjectStats'];
 export type ProjectUpdate = components['schemas']['ProjectUpdate'];
+export type QualificationState = components['schemas']['QualificationState'];
+export type QualityRow = components['schemas']['QualityRow'];
+export type QualitySection = components['schemas']['QualitySection'];
 export type QualitySettings = components['schemas']['QualitySettings'];
+export type QuestionAgreementRead = components['schemas']['QuestionAgreementRead'];
+export type QuestionAsked = components['schemas']['QuestionAsked'];
+export type QuestionCreate = components['schemas']['QuestionCreate'];
+export type QuestionDetail = components['schemas']['QuestionDetail'];
+export type QuestionFeedback = components['schemas']['QuestionFeedback'];
+export type QuestionIn = components['schemas']['QuestionIn'];
+export type QuestionReport = components['schemas']['QuestionReport'];
+export type QuestionRow = components['schemas']['QuestionRow'];
+export type QuestionSettingsRead = components['schemas']['QuestionSettingsRead'];
+export type QuestionSettingsUpdate = components['schemas']['QuestionSettingsUpdate'];
+export type QuizAsked = components['schemas']['QuizAsked'];
+export type QuizIn = components['schemas']['QuizIn'];
+export type QuizRead = components['schemas']['QuizRead'];
+export type RecheckIn = components['schemas']['RecheckIn'];
+export type RecheckRead = components['schemas']['RecheckRead'];
+export type ReplyCreate = components['schemas']['ReplyCreate'];
+export type ReplyRead = components['schemas']['ReplyRead'];
+export type ReportPart = components['schemas']['ReportPart'];
+export type RequirementRead = components['schemas']['RequirementRead'];
+export type RequirementsIn = components['schemas']['RequirementsIn'];
+export type RequirementsRead = components['schemas']['RequirementsRead'];
 export type ReviewBatchRead = components['schemas']['ReviewBatchRead'];
+export type ReviewerAgreementRead = components['schemas']['ReviewerAgreementRead'];
+export type ReviewerPairRead = components['schemas']['ReviewerPairRead'];
 export type ReviewIn = components['schemas']['ReviewIn'];
+export type ReviewLotDetail = components['schemas']['ReviewLotDetail'];
+export type ReviewLotRead = components['schemas']['ReviewLotRead'];
 export type ReviewResult = components['schemas']['ReviewResult'];
 export type ReviewSettings = components['schemas']['ReviewSettings'];
 export type ReviewVerdictRead = components['schemas']['ReviewVerdictRead'];
 export type ReworkRead = components['schemas']['ReworkRead'];
 export type RowErrorRead = components['schemas']['RowErrorRead'];
+export type RowsByAnnotatorRow = components['schemas']['Rows_ByAnnotatorRow_'];
+export type RowsByLabelRow = components['schemas']['Rows_ByLabelRow_'];
+export type RowsBySectionRow = components['schemas']['Rows_BySectionRow_'];
+export type RowsByWeekRow = components['schemas']['Rows_ByWeekRow_'];
+export type RowsParetoRow = components['schemas']['Rows_ParetoRow_'];
+export type RowsTrendRow = components['schemas']['Rows_TrendRow_'];
+export type RowsPageCoachingRow = components['schemas']['RowsPage_CoachingRow_'];
+export type RowsPageItemIdRow = components['schemas']['RowsPage_ItemIdRow_'];
+export type ScheduleIn = components['schemas']['ScheduleIn'];
+export type ScheduleRead = components['schemas']['ScheduleRead'];
 export type SchemaError = components['schemas']['SchemaError'];
 export type SchemaIn = components['schemas']['SchemaIn'];
 export type SchemaValidation = components['schemas']['SchemaValidation'];
 export type SchemaVersionRead = components['schemas']['SchemaVersionRead'];
+export type ScoreSummaryRead = components['schemas']['ScoreSummaryRead'];
+export type SessionRead = components['schemas']['SessionRead'];
+export type SessionRow = components['schemas']['SessionRow'];
+export type SettingsRead = components['schemas']['SettingsRead'];
+export type SettingsUpdate = components['schemas']['SettingsUpdate'];
+export type SkillIn = components['schemas']['SkillIn'];
+export type SkillRead = components['schemas']['SkillRead'];
+export type SkillRequirement = components['schemas']['SkillRequirement'];
 export type SkipIn = components['schemas']['SkipIn'];
+export type SnapshotRead = components['schemas']['SnapshotRead'];
 export type StageCount = components['schemas']['StageCount'];
+export type StageRead = components['schemas']['StageRead'];
 export type SubmitIn = components['schemas']['SubmitIn'];
+export type TargetCreate = components['schemas']['TargetCreate'];
+export type TargetProgressRead = components['schemas']['TargetProgressRead'];
+export type TargetRead = components['schemas']['TargetRead'];
+export type TargetRow = components['schemas']['TargetRow'];
+export type TargetUpdate = components['schemas']['TargetUpdate'];
+export type TeamCreate = components['schemas']['TeamCreate'];
+export type TeamMemberIn = components['schemas']['TeamMemberIn'];
+export type TeamMemberRead = components['schemas']['TeamMemberRead'];
+export type TeamRef = components['schemas']['TeamRef'];
+export type TeamReport = components['schemas']['TeamReport'];
+export type TeamRow = components['schemas']['TeamRow'];
+export type TeamUpdate = components['schemas']['TeamUpdate'];
+export type TimeSection = components['schemas']['TimeSection'];
+export type TimezoneIn = components['schemas']['TimezoneIn'];
+export type TimezoneRead = components['schemas']['TimezoneRead'];
 export type TokenCreate = components['schemas']['TokenCreate'];
 export type TokenCreated = components['schemas']['TokenCreated'];
 export type TokenRead = components['schemas']['TokenRead'];
+export type TrendRow = components['schemas']['TrendRow'];
+export type TruthlineApiV1ActivityPersonRead = components['schemas']['truthline__api__v1__activity__PersonRead'];
+export type TruthlineApiV1ActivityTeamRead = components['schemas']['truthline__api__v1__activity__TeamRead'];
+export type TruthlineApiV1QualificationQuestionRead = components['schemas']['truthline__api__v1__qualification__QuestionRead'];
+export type TruthlineApiV1QuestionsQuestionRead = components['schemas']['truthline__api__v1__questions__QuestionRead'];
+export type TruthlineApiV1WorkforcePersonRead = components['schemas']['truthline__api__v1__workforce__PersonRead'];
+export type TruthlineApiV1WorkforceTeamRead = components['schemas']['truthline__api__v1__workforce__TeamRead'];
+export type UnreadCount = components['schemas']['UnreadCount'];
 export type UserCreate = components['schemas']['UserCreate'];
 export type UserRead = components['schemas']['UserRead'];
 export type ValidationError = components['schemas']['ValidationError'];
 export type WorkRead = components['schemas']['WorkRead'];
+export type WorkRow = components['schemas']['WorkRow'];
 export type $defs = Record<string, never>;
 export interface operations {
     login_api_v1_auth_login_post: {
@@ -2361,6 +5417,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_asset_api_v1_guideline_assets__asset_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/gif": unknown;
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                    "image/webp": unknown;
+                };
             };
             /** @description Validation Error */
             422: {
@@ -2625,6 +5715,39 @@ export interface operations {
             };
         };
     };
+    my_activity_api_v1_me_activity_get: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD, default today */
+                date?: string | null;
+                project?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     my_history_api_v1_me_history_get: {
         parameters: {
             query: {
@@ -2700,6 +5823,410 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_notifications_api_v1_notifications_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    mark_read_api_v1_notifications__notification_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    mark_all_read_api_v1_notifications_read_all_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    unread_count_api_v1_notifications_unread_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    list_people_api_v1_people_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description with skill: at least this level */
+                min_level?: number | null;
+                /** @description members of */
+                project?: string | null;
+                /** @description a tag, e.g. lang:hi */
+                skill?: string | null;
+                /** @description team id or name */
+                team?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["truthline__api__v1__workforce__PersonRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_person_api_v1_people__user__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["truthline__api__v1__workforce__PersonRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    availability_api_v1_people__user__availability_get: {
+        parameters: {
+            query?: {
+                days?: number;
+                /** @description YYYY-MM-DD; default: today */
+                start?: string | null;
+            };
+            header?: never;
+            path: {
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailabilityRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_schedule_api_v1_people__user__schedule_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_schedule_api_v1_people__user__schedule_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_schedule_api_v1_people__user__schedule_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_skill_api_v1_people__user__skills__tag__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tag: string;
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkillIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_skill_api_v1_people__user__skills__tag__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tag: string;
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_timezone_api_v1_people__user__timezone_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimezoneIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimezoneRead"];
                 };
             };
             /** @description Validation Error */
@@ -2819,6 +6346,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_settings_api_v1_projects__project__activity_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_settings_api_v1_projects__project__activity_settings_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsRead"];
                 };
             };
             /** @description Validation Error */
@@ -3033,6 +6626,77 @@ export interface operations {
             };
         };
     };
+    list_assets_api_v1_projects__project__guideline_assets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upload_asset_api_v1_projects__project__guideline_assets_post: {
+        parameters: {
+            query?: {
+                filename?: string;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/gif": string;
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     diff_api_v1_projects__project__guideline_diff_get: {
         parameters: {
             query: {
@@ -3218,6 +6882,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AffectedItem"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    recheck_api_v1_projects__project__guideline_versions__version__recheck_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecheckIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecheckRead"];
                 };
             };
             /** @description Validation Error */
@@ -3858,6 +7558,238 @@ export interface operations {
             };
         };
     };
+    my_progress_api_v1_projects__project__progress_today_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    my_state_api_v1_projects__project__qualification_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualificationState"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    submit_attempt_api_v1_projects__project__qualification_attempts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttemptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_quizzes_api_v1_projects__project__qualification_quizzes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuizRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    save_quiz_api_v1_projects__project__qualification_quizzes__version__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuizIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuizRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    grant_attempts_api_v1_projects__project__qualification_quizzes__version__grants_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    results_api_v1_projects__project__qualification_quizzes__version__results_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonResultRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     agreement_api_v1_projects__project__quality_agreement_get: {
         parameters: {
             query?: {
@@ -3878,9 +7810,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AgreementRead"];
                 };
             };
             /** @description Validation Error */
@@ -3911,9 +7841,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AnnotatorReliabilityRead"];
                 };
             };
             /** @description Validation Error */
@@ -3932,8 +7860,11 @@ export interface operations {
             query?: {
                 /** @description username or user id */
                 annotator?: string | null;
+                /** @description an error code of the taxonomy */
                 code?: string | null;
+                /** @description json, or csv for a download */
                 format?: "json" | "csv";
+                /** @description a label in the judged answer */
                 label?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
@@ -3946,13 +7877,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Rows_ByAnnotatorRow_"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -3971,8 +7903,11 @@ export interface operations {
             query?: {
                 /** @description username or user id */
                 annotator?: string | null;
+                /** @description an error code of the taxonomy */
                 code?: string | null;
+                /** @description json, or csv for a download */
                 format?: "json" | "csv";
+                /** @description a label in the judged answer */
                 label?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
@@ -3985,13 +7920,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Rows_ByLabelRow_"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -4010,8 +7946,11 @@ export interface operations {
             query?: {
                 /** @description username or user id */
                 annotator?: string | null;
+                /** @description an error code of the taxonomy */
                 code?: string | null;
+                /** @description json, or csv for a download */
                 format?: "json" | "csv";
+                /** @description a label in the judged answer */
                 label?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
@@ -4024,13 +7963,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Rows_BySectionRow_"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -4049,8 +7989,11 @@ export interface operations {
             query?: {
                 /** @description username or user id */
                 annotator?: string | null;
+                /** @description an error code of the taxonomy */
                 code?: string | null;
+                /** @description json, or csv for a download */
                 format?: "json" | "csv";
+                /** @description a label in the judged answer */
                 label?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
@@ -4063,13 +8006,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Rows_ByWeekRow_"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -4086,12 +8030,17 @@ export interface operations {
     coaching_api_v1_projects__project__quality_errors_coaching_get: {
         parameters: {
             query?: {
+                /** @description username or user id */
                 annotator?: string | null;
+                /** @description an error code of the taxonomy */
                 code?: string | null;
                 cursor?: string | null;
+                /** @description json, or csv for a download */
                 format?: "json" | "csv";
+                /** @description a label in the judged answer */
                 label?: string | null;
                 limit?: number;
+                /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
             };
             header?: never;
@@ -4102,13 +8051,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RowsPage_CoachingRow_"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -4125,6 +8075,7 @@ export interface operations {
     confusion_api_v1_projects__project__quality_errors_confusion_get: {
         parameters: {
             query?: {
+                /** @description username or user id */
                 annotator?: string | null;
                 format?: "json" | "csv";
             };
@@ -4136,13 +8087,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ConfusionRead"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -4159,12 +8111,17 @@ export interface operations {
     drill_down_api_v1_projects__project__quality_errors_items_get: {
         parameters: {
             query?: {
+                /** @description username or user id */
                 annotator?: string | null;
+                /** @description an error code of the taxonomy */
                 code?: string | null;
                 cursor?: string | null;
+                /** @description json, or csv for a download */
                 format?: "json" | "csv";
+                /** @description a label in the judged answer */
                 label?: string | null;
                 limit?: number;
+                /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
             };
             header?: never;
@@ -4175,13 +8132,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RowsPage_ItemIdRow_"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -4200,8 +8158,11 @@ export interface operations {
             query?: {
                 /** @description username or user id */
                 annotator?: string | null;
+                /** @description an error code of the taxonomy */
                 code?: string | null;
+                /** @description json, or csv for a download */
                 format?: "json" | "csv";
+                /** @description a label in the judged answer */
                 label?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
@@ -4214,13 +8175,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Rows_ParetoRow_"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -4239,8 +8201,11 @@ export interface operations {
             query?: {
                 /** @description username or user id */
                 annotator?: string | null;
+                /** @description an error code of the taxonomy */
                 code?: string | null;
+                /** @description json, or csv for a download */
                 format?: "json" | "csv";
+                /** @description a label in the judged answer */
                 label?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
@@ -4253,13 +8218,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Rows_TrendRow_"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -4320,9 +8286,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["GoldSummaryRead"];
                 };
             };
             /** @description Validation Error */
@@ -4338,7 +8302,10 @@ export interface operations {
     };
     reviewers_api_v1_projects__project__quality_reviewers_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description bootstrap resamples */
+                n_boot?: number;
+            };
             header?: never;
             path: {
                 project: string;
@@ -4353,9 +8320,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ReviewerAgreementRead"];
                 };
             };
             /** @description Validation Error */
@@ -4437,6 +8402,413 @@ export interface operations {
             };
         };
     };
+    list_questions_api_v1_projects__project__questions_get: {
+        parameters: {
+            query?: {
+                category?: ("guideline" | "data" | "tool" | "other") | null;
+                open?: boolean;
+                status?: ("open" | "answered" | "resolved" | "escalated") | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["truthline__api__v1__questions__QuestionRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    raise_question_api_v1_projects__project__questions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_question_api_v1_projects__project__questions__question_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    assign_api_v1_projects__project__questions__question_id__assignee_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssigneeSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    release_api_v1_projects__project__questions__question_id__release_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reopen_api_v1_projects__project__questions__question_id__reopen_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reply_api_v1_projects__project__questions__question_id__replies_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    promote_api_v1_projects__project__questions__question_id__replies__reply_id__faq_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                question_id: number;
+                reply_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaqRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resolve_api_v1_projects__project__questions__question_id__resolve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    report_api_v1_projects__project__questions_report_get: {
+        parameters: {
+            query?: {
+                /** @description default: now */
+                end?: string | null;
+                format?: "json" | "csv";
+                /** @description default: 30 days before end */
+                start?: string | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionReport"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_settings_api_v1_projects__project__questions_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionSettingsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_settings_api_v1_projects__project__questions_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionSettingsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     next_item_api_v1_projects__project__queue_next_post: {
         parameters: {
             query?: never;
@@ -4459,6 +8831,107 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NextRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    team_api_v1_projects__project__reports_team_get: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD; default: today (UTC) */
+                date?: string | null;
+                format?: string;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_requirements_api_v1_projects__project__requirements_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequirementsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_requirements_api_v1_projects__project__requirements_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequirementsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequirementsRead"];
                 };
             };
             /** @description Validation Error */
@@ -4524,6 +8997,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReviewBatchRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_lots_api_v1_projects__project__review_lots_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ReviewLotRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_lot_api_v1_projects__project__review_lots__lot__get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                lot: number;
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewLotDetail"];
                 };
             };
             /** @description Validation Error */
@@ -4668,6 +9210,338 @@ export interface operations {
             };
         };
     };
+    list_targets_api_v1_projects__project__targets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_target_api_v1_projects__project__targets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_target_api_v1_projects__project__targets__target_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                target_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_target_api_v1_projects__project__targets__target_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                target_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TargetUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    team_api_v1_projects__project__team_get: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD, default today */
+                date?: string | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["truthline__api__v1__activity__TeamRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    team_download_api_v1_projects__project__team_csv_get: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD, default today */
+                date?: string | null;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    my_questions_api_v1_questions_get: {
+        parameters: {
+            query?: {
+                /** @description mine: raised by me; queue: unresolved ones I answer */
+                scope?: "mine" | "queue";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["truthline__api__v1__questions__QuestionRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    question_by_id_api_v1_questions__question_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    daily_api_v1_reports_daily_get: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD; default: today */
+                date?: string | null;
+                format?: string;
+                /** @description live | stored (the end-of-day snapshot) */
+                source?: string;
+                /** @description id or username; default: yourself */
+                user?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    history_api_v1_reports_daily_history_get: {
+        parameters: {
+            query?: {
+                /** @description id or username; default: yourself */
+                user?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     validate_schema_api_v1_schemas_validate_post: {
         parameters: {
             query?: never;
@@ -4689,6 +9563,189 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SchemaValidation"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_teams_api_v1_teams_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["truthline__api__v1__workforce__TeamRead"][];
+                };
+            };
+        };
+    };
+    create_team_api_v1_teams_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["truthline__api__v1__workforce__TeamRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_team_api_v1_teams__team__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_team_api_v1_teams__team__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["truthline__api__v1__workforce__TeamRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_team_member_api_v1_teams__team__members__user__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: string;
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamMemberIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMemberRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_team_member_api_v1_teams__team__members__user__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team: string;
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

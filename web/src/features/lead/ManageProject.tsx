@@ -1,5 +1,5 @@
 // Lead console for one project: tabs for queue state, import, members, items, schema, guideline,
-// quality, questions, team productivity, reports, qualification, export.
+// quality, questions, team productivity, reports, qualification, required skills, export.
 import type { Id } from '../../api/types';
 import { projects } from '../../api/endpoints';
 import { setQuery, useLocation } from '../../app/router';
@@ -18,6 +18,7 @@ import { ManageQuestions } from '../questions/ManageQuestions';
 import { ShowTeam } from '../ops/ShowTeam';
 import { ShowTeamReport } from '../ops/ShowTeamReport';
 import { ManageQualification } from '../workforce/ManageQualification';
+import { ManageRequirements } from '../workforce/ManageRequirements';
 
 const TABS = [
   ['overview', 'Overview'],
@@ -31,6 +32,7 @@ const TABS = [
   ['team', 'Team'],
   ['reports', 'Reports'],
   ['qualification', 'Qualification'],
+  ['requirements', 'Skills'],
   ['export', 'Export'],
 ] as const;
 
@@ -71,6 +73,7 @@ export function ManageProject({ projectId }: { projectId: Id }) {
           {tab === 'team' && <ShowTeam project={project} />}
           {tab === 'reports' && <ShowTeamReport project={project} />}
           {tab === 'qualification' && <ManageQualification project={project} />}
+          {tab === 'requirements' && <ManageRequirements projectId={project.id} />}
           {tab === 'export' && <ExportData project={project} />}
         </div>
       )}

@@ -9,6 +9,7 @@ import type { ShortcutHelp } from '../../kinds/types';
 import { ShowError } from '../common/ShowError';
 import { AnswerQuestions, type AnswerSource, type GuidelineLinks } from './AnswerQuestions';
 import { ConfirmGuideline } from './ConfirmGuideline';
+import { TakeQuiz } from './TakeQuiz';
 import { ShowInstructions, type SectionFocus } from './ShowInstructions';
 import { ShowSaveState } from './ShowSaveState';
 import { ShowShortcuts } from './ShowShortcuts';
@@ -164,7 +165,7 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
         <button type="button" onClick={() => setSheet(true)} aria-label="Keyboard shortcuts">
           ?
         </button>
-        <RaiseQuestion projectId={projectId} itemId={task?.item.id ?? null} leaseId={task?.lease?.id ?? null} />
+        <RaiseQuestion projectId={projectId} itemId={task?.item.id ?? null} leaseId={task?.lease?.id ?? null} onParked={flow.reload} />
         {mode === 'queue' && (
           <button type="button" onClick={() => setSkipping(true)} disabled={flow.phase !== 'working' || !task?.lease} data-testid="skip">
             Skip
@@ -179,6 +180,7 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
       <ShowError error={flow.error} />
       <PhaseMessage flow={flow} mode={mode} />
       {flow.phase === 'ack_required' && flow.ack && <ConfirmGuideline projectId={projectId} ack={flow.ack} onConfirm={flow.confirmGuideline} />}
+      {flow.phase === 'qualification_required' && flow.quiz && <TakeQuiz key={flow.quiz.quizId} projectId={projectId} onPassed={flow.resumeAfterQuiz} />}
       {task && schema && (flow.phase === 'working' || flow.phase === 'sending') && (
         <div className="workspace-body">
           <main className="item-pane" aria-busy={flow.phase === 'sending'}>
