@@ -76,14 +76,32 @@ async def database(
         await admin.dispose()
 
 
+# PostgreSQL: the tables a test wrote to, that is those with rows or whose id sequence moved.
+# TRUNCATE costs file work per table, so emptying only those keeps the per-test reset cheap.
+_USED_SEQUENCES = """
+SELECT t.relname FROM pg_class q
+JOIN pg_depend d ON d.objid = q.oid AND d.classid = 'pg_class'::regclass
+JOIN pg_class t ON t.oid = d.refobjid
+JOIN pg_sequences ps ON ps.sequencename = q.relname AND ps.schemaname = current_schema()
+WHERE q.relkind = 'S' AND ps.last_value IS NOT NULL
+"""
+
+
 async def empty_tables(db: Database) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     async with db.write() as s:
         if db.is_sqlite:
             for name in tables:
                 await s.execute(text(f"DELETE FROM {name}"))
-        else:
-            await s.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            return
+        with_rows = " UNION ALL ".join(
+            f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in tables
+        )
+        used = set((await s.execute(text(with_rows))).scalars())
+        used |= set((await s.execute(text(_USED_SEQUENCES))).scalars())
+        if used:
+            names = ", ".join(t for t in tables if t in used)
+            await s.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture

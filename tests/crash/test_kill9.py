@@ -9,8 +9,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import orjson
@@ -54,6 +56,25 @@ def _start(env: dict, port: int) -> subprocess.Popen:
         proc.kill()
         raise
     return proc
+
+
+def _run_loop_in_thread(make: Any) -> None:
+    """Runs a coroutine on a fresh event loop in its own thread: the test process may already
+    have a running loop in this thread (the browser fixtures leave one), and asyncio.run refuses
+    to nest."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(make())
+        except BaseException as exc:  # re-raised in the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 async def _annotate(
@@ -128,7 +149,7 @@ def test_acknowledged_submits_survive_sigkill(tmp_path: Path, backend: str) -> N
         await asyncio.gather(*workers, return_exceptions=True)
 
     try:
-        asyncio.run(asyncio.wait_for(run(), timeout=120))
+        _run_loop_in_thread(lambda: asyncio.wait_for(run(), timeout=120))
     finally:
         proc.kill()
         proc.wait()
