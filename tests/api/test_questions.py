@@ -618,3 +618,22 @@ async def test_sla_clock_uses_the_assignees_shift_calendar(db: Database, app: An
         priority="urgent", now=at(0, 9),
     )  # fmt: skip
     assert q2.response_due_at == at(0, 10)
+
+
+async def test_a_question_about_an_item_already_submitted(db: Database, app: Any) -> None:
+    """Work that has moved on (submitted, now in review) can still be asked about."""
+    t = await _setup(db, app, items=1)
+    pid = t["project"].id
+    task = (await t["ann"].post(f"/api/v1/projects/{pid}/queue/next")).json()
+    item_id = task["item"]["id"]
+    r = await t["ann"].post(
+        f"/api/v1/projects/{pid}/items/{item_id}/annotations",
+        json={
+            "result": {"sentiment": {"labels": ["neg"]}},
+            "lease_id": task["lease"]["id"],
+            "idempotency_key": "k1",
+        },
+    )
+    assert r.status_code in (200, 201), r.text
+    q = await _raise(t["ann"], pid, item_id=item_id)
+    assert q["item_id"] == item_id and q["parked"] is False
