@@ -35,7 +35,7 @@ from truthline.db.session import Database
 from truthline.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from truthline.media.storage import Storage
 from truthline.policies import ProjectAccess
-from truthline.services import audit
+from truthline.services import audit, gates
 from truthline.services.quality_data import Latest, latest_for_items
 from truthline.services.quality_settings import quality_of
 from truthline.services.review_sampling import send_to_review
@@ -98,6 +98,7 @@ async def publish(
             )
     except IntegrityError:
         raise Conflict("another version was published at the same time; try again") from None
+    gates.forget(access.project.id)
     return version
 
 

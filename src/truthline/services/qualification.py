@@ -23,7 +23,7 @@ from truthline.db.session import Database
 from truthline.db.types import UTCDateTime, utcnow
 from truthline.errors import Conflict, InvalidInput, NotFound
 from truthline.policies import ProjectAccess
-from truthline.services import audit
+from truthline.services import audit, gates
 from truthline.services.guidelines import GATED_ROLES, get_version
 
 KINDS = ("single", "multiple")
@@ -156,6 +156,7 @@ async def save_quiz(
             )  # fmt: skip
     except IntegrityError:
         raise Conflict("the quiz was saved at the same time; reload it", code="retry") from None
+    gates.forget(access.project.id)
     return quiz
 
 

@@ -19,7 +19,7 @@ from truthline.api.v1.items import item_read
 from truthline.db.models import Assignment
 from truthline.errors import Conflict, NotFound
 from truthline.policies import ProjectAccess, project_access
-from truthline.services import guidelines, qualification, queue
+from truthline.services import gates, guidelines, qualification, queue
 
 router = APIRouter(tags=["queue"])
 
@@ -29,21 +29,24 @@ async def next_item(
     project: str, principal: CurrentPrincipal, state: State, body: NextIn | None = None
 ) -> NextRead:
     access = await project_access(state.db, principal.user, project, "queue.work")
-    pending = await guidelines.pending_ack(state.db, access)
-    if pending is not None:
-        raise Conflict(
-            f"confirm guideline version {pending.version} before taking work",
-            code="guideline_ack_required",
-            version=pending.version,
-            since=pending.since,
-        )
-    if (quiz := await qualification.required(state.db, access)) is not None:
-        raise Conflict(
-            f"pass the qualification quiz of guideline version {quiz.version} before taking work",
-            code="qualification_required",
-            quiz_id=quiz.quiz_id,
-            version=quiz.version,
-        )
+    if not gates.is_open(access.project.id, access.user.id):
+        pending = await guidelines.pending_ack(state.db, access)
+        if pending is not None:
+            raise Conflict(
+                f"confirm guideline version {pending.version} before taking work",
+                code="guideline_ack_required",
+                version=pending.version,
+                since=pending.since,
+            )
+        if (quiz := await qualification.required(state.db, access)) is not None:
+            raise Conflict(
+                f"pass the qualification quiz of guideline version {quiz.version} "
+                "before taking work",
+                code="qualification_required",
+                quiz_id=quiz.quiz_id,
+                version=quiz.version,
+            )
+        gates.mark_open(access.project.id, access.user.id)
     body = body or NextIn()
     got = await queue.next_item(state.db, access, body.stage, body.exclude_item_ids)
     if got.status != "assigned":
