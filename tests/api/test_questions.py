@@ -383,6 +383,33 @@ async def test_escalation_chain_from_an_assignee(db: Database, app: Any) -> None
     assert kinds.count("question.escalated") == 1  # told when it left them
 
 
+async def test_a_backlog_of_answered_questions_does_not_hide_new_ones(
+    db: Database, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pages of two. Three answered questions sort first by their (past) warning instant but
+    # have nothing due; the new question's warning is still sent. Later, three warnings at
+    # once are sent over two pages in one call.
+    monkeypatch.setattr(questions, "MAX_LIST", 2)
+    t = await _setup(db, app)
+    project, users = t["project"], t["users"]
+    ann, lead = await _access(db, users["ann"], project), await _access(db, users["lead"], project)
+    old = [
+        await questions.raise_question(db, ann, category="other", text=f"old {i}", now=at(0, 9))
+        for i in range(3)
+    ]
+    for q in old:
+        await questions.add_reply(db, lead, q.id, body="Answered", now=at(0, 10))
+    fresh = await questions.raise_question(db, ann, category="other", text="new", now=at(1, 9))
+    assert fresh.response_warn_at == at(1, 12)
+    assert await check_sla(db, at(1, 12.5)) == {"warned": 1, "escalated": 0}
+    async with db.read() as s:
+        row = await s.get(Question, fresh.id)
+    assert row.response_warned
+    assert old[0].resolution_warn_at == at(1, 16)
+    # ...and the new question, unanswered past its deadline, is escalated in the same call.
+    assert await check_sla(db, at(1, 16)) == {"warned": 3, "escalated": 1}
+
+
 async def test_answer_in_time_stops_the_response_clock(db: Database, app: Any) -> None:
     t = await _setup(db, app)
     project, users = t["project"], t["users"]

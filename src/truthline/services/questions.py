@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from truthline.db.models import (
@@ -900,35 +900,78 @@ def _next_level(chain: list[str | int], level: int, current: int | str) -> tuple
     return level, current
 
 
-async def check_sla(db: Database, now: datetime) -> dict[str, int]:
-    """Warns before deadlines and escalates on breach; safe to run concurrently and again."""
+def _sla_action_due(now: datetime) -> Any:
+    """Questions with a warning or an escalation still to send at `now`, and nothing else.
+
+    Only these are selected so that a backlog of answered-but-open questions, whose clocks
+    have nothing left to do for hours, never crowds out the ones that need action now.
+    """
+    response = and_(
+        Question.first_response_at.is_(None),
+        or_(
+            and_(Question.response_warned.is_(False), Question.response_warn_at <= now),
+            and_(Question.response_breached.is_(False), Question.response_due_at <= now),
+        ),
+    )
+    resolution = or_(
+        and_(Question.resolution_warned.is_(False), Question.resolution_warn_at <= now),
+        Question.resolution_due_at <= now,
+    )
+    return and_(
+        Question.resolved_at.is_(None),
+        Question.response_warn_at <= now,  # the earliest instant: lets the partial index serve
+        Question.resolution_breached.is_(False),
+        or_(response, resolution),
+    )
+
+
+async def check_sla(db: Database, now: datetime, max_rounds: int = 20) -> dict[str, int]:
+    """Warns before deadlines and escalates on breach; safe to run concurrently and again.
+
+    Works in pages of MAX_LIST, most overdue first; a handled question leaves the selection,
+    so each round moves on. `max_rounds` bounds one call; the next call continues.
+    """
     counts = {"warned": 0, "escalated": 0}
-    async with db.read() as s:
-        candidates = list(
-            await s.scalars(
-                select(Question)
-                .where(
-                    Question.resolved_at.is_(None),
-                    Question.response_warn_at <= now,
-                    Question.resolution_breached.is_(False),
-                )
-                .order_by(Question.response_warn_at)
-                .limit(MAX_LIST)
-            )
-        )
     settings_cache: dict[int, ProjectQuestionSettings] = {}
-    for q in candidates:
-        if q.project_id not in settings_cache:
-            settings_cache[q.project_id] = await get_settings(db, q.project_id)
-        policy = settings_cache[q.project_id].policy(q.category, q.priority)
-        for clock in ("response", "resolution"):
-            if clock == "response" and q.first_response_at is not None:
-                continue
-            if getattr(q, f"{clock}_due_at") <= now:
-                counts["escalated"] += await _escalate(db, q, clock, policy, now)
-            elif getattr(q, f"{clock}_warn_at") <= now:
-                counts["warned"] += await _warn(db, q, clock, now)
+    for _ in range(max_rounds):
+        async with db.read() as s:
+            candidates = list(
+                await s.scalars(
+                    select(Question)
+                    .where(_sla_action_due(now))
+                    .order_by(Question.response_warn_at, Question.id)
+                    .limit(MAX_LIST)
+                )
+            )
+        acted = 0
+        for q in candidates:
+            if q.project_id not in settings_cache:
+                settings_cache[q.project_id] = await get_settings(db, q.project_id)
+            policy = settings_cache[q.project_id].policy(q.category, q.priority)
+            acted += await _check_one(db, q, policy, now, counts)
+        # A page where nothing could be done (other workers took it) would repeat: stop.
+        if len(candidates) < MAX_LIST or acted == 0:
+            break
     return counts
+
+
+async def _check_one(
+    db: Database, q: Question, policy: Policy, now: datetime, counts: dict[str, int]
+) -> int:
+    acted = 0
+    for clock in ("response", "resolution"):
+        if clock == "response" and q.first_response_at is not None:
+            continue
+        if getattr(q, f"{clock}_due_at") <= now:
+            done = await _escalate(db, q, clock, policy, now)
+            counts["escalated"] += done
+        elif getattr(q, f"{clock}_warn_at") <= now:
+            done = await _warn(db, q, clock, now)
+            counts["warned"] += done
+        else:
+            continue
+        acted += done
+    return acted
 
 
 async def _warn(db: Database, q: Question, clock: str, now: datetime) -> int:
