@@ -276,3 +276,81 @@ async def test_export_can_carry_quality_extras(db: Database, app: Any) -> None:
     assert all("quality" not in line for line in plain)
     bad = await c.get(url, params={"include": "gold,secrets"})
     assert bad.status_code == 422 and bad.json()["error"]["details"]["value"] == "secrets"
+
+
+async def _annotated_export_project(db: Database, app: Any) -> tuple[Any, Any]:
+    """Two items; the lead annotated "a" and consolidated it."""
+    from tests.quality_support import project_row
+
+    from truthline.services import consolidation
+
+    project, c = await _lead(db, app)
+    await c.post(
+        f"/api/v1/projects/{project.id}/imports",
+        files=_upload("i.jsonl", b'{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'),
+    )
+    task = (await c.post(f"/api/v1/projects/{project.id}/queue/next")).json()
+    assert task["item"]["external_id"] == "a"
+    r = await c.post(
+        f"/api/v1/projects/{project.id}/items/{task['item']['id']}/annotations",
+        json={"result": {"sentiment": {"labels": ["pos"]}}, "idempotency_key": "k1",
+              "lease_id": task["lease"]["id"]},
+    )  # fmt: skip
+    assert r.status_code == 201, r.text
+    await consolidation.consolidate_project(db, await project_row(db, project.id))
+    return project, c
+
+
+def _by_id(content: bytes) -> dict[str, dict]:
+    return {line["id"]: line for line in map(orjson.loads, content.splitlines())}
+
+
+async def test_export_parts_are_selectable(db: Database, app: Any) -> None:
+    project, c = await _annotated_export_project(db, app)
+    url = f"/api/v1/projects/{project.id}/export"
+    plain = (await c.get(url)).content
+    # naming the raw annotations alone is what an export without include gives, byte for byte
+    assert (await c.get(url, params={"include": "annotations"})).content == plain
+    lines = _by_id(plain)
+    assert list(lines["a"]) == [
+        "id", "item_id", "stage", "priority", "data", "annotations", "predictions",
+    ]  # fmt: skip
+    assert [a["result"] for a in lines["a"]["annotations"]] == [{"sentiment": {"labels": ["pos"]}}]
+
+    only = _by_id((await c.get(url, params={"include": "consolidated,review"})).content)
+    assert all("annotations" not in line for line in only.values())
+    assert list(only["a"]["quality"]) == ["consolidated", "review"]
+    assert only["a"]["quality"]["consolidated"]["sentiment"] == {
+        "result": {"labels": ["pos"]}, "confidence": 1.0, "method": "majority",
+        "support": {"n": 1, "votes": [["pos", 1]]}, "n_annotations": 1,
+    }  # fmt: skip
+    assert only["b"]["quality"] == {"consolidated": {}, "review": []}
+    assert only["a"]["predictions"] == [] and only["a"]["data"] == {"text": "x"}
+
+    both = _by_id((await c.get(url, params={"include": "agreement,annotations"})).content)
+    assert len(both["a"]["annotations"]) == 1 and list(both["a"]["quality"]) == ["agreement"]
+    assert both["a"]["quality"]["agreement"] == {"sentiment": None}  # one answer: no pair yet
+
+    bad = await c.get(url, params={"include": "annotations,raw"})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"] == {"field": "include", "value": "raw"}
+    assert "annotations, consolidated" in bad.json()["error"]["message"]
+
+
+async def test_export_job_carries_the_selected_parts(db: Database, app: Any, settings: Any) -> None:
+    project, c = await _annotated_export_project(db, app)
+    worker = Worker(settings)
+    try:
+        r = await c.post(f"/api/v1/projects/{project.id}/exports", json={"include": ["gold"]})
+        assert r.status_code == 202, r.text
+        assert await worker.run_once()
+        lines = _by_id((await c.get(f"/api/v1/jobs/{r.json()['id']}/download")).content)
+        assert lines["a"]["quality"] == {"gold": None} and "annotations" not in lines["a"]
+        r = await c.post(f"/api/v1/projects/{project.id}/exports", json={})
+        assert await worker.run_once()
+        lines = _by_id((await c.get(f"/api/v1/jobs/{r.json()['id']}/download")).content)
+        assert len(lines["a"]["annotations"]) == 1 and "quality" not in lines["a"]
+    finally:
+        await worker.db.dispose()
+    bad = await c.post(f"/api/v1/projects/{project.id}/exports", json={"include": ["raw"]})
+    assert bad.status_code == 422 and bad.json()["error"]["message"].startswith("include")

@@ -1,7 +1,10 @@
-"""Error analysis views (JSON and CSV), drill-down, coaching, and the export facts."""
+"""Error analysis views (JSON and CSV), drill-down of every kind, coaching, the reviewer and
+lot tables as CSV, and the export facts."""
 
 from __future__ import annotations
 
+import csv as csv_module
+import io
 from typing import Any
 
 from tests.factories import add_items, client_for, make_project, make_user
@@ -110,3 +113,128 @@ async def test_export_facts_per_item(db: Database, app: Any) -> None:
     assert first["review"][0]["error_codes"] == ["wrong_label", "sloppy"]
     assert first["gold"] is None
     assert facts[ids["i1"]]["review"][0]["verdict"] == "accept"
+
+
+def _table(text: str) -> list[dict[str, str]]:
+    return list(csv_module.DictReader(io.StringIO(text)))
+
+
+async def test_every_error_view_downloads_as_named_csv(db: Database, app: Any) -> None:
+    project, lead, ann, ids = await _reviewed(db, app)
+    await consolidation.consolidate_project(db, await project_row(db, project.id))
+    base = f"/api/v1/projects/{project.id}/quality/errors"
+    counts = "reviewed,accepted,fixed,rejected,error_rate,codes"
+    want = {
+        "pareto": ("code,title,section,count,share,cumulative_share",
+                   {"code": "wrong_label", "count": "2"}),
+        "by-annotator": (f"annotator,{counts}", {"annotator": ann.username, "rejected": "2"}),
+        "by-label": (f"label,{counts}", {"label": "neg", "accepted": "1"}),
+        "by-section": ("section,count,share", {"section": "2.1", "count": "2"}),
+        "by-week": (f"week,{counts}", {"reviewed": "3"}),
+        "trend": (f"annotator,week,{counts}", {"annotator": ann.username}),
+        "coaching": ("verdict_id,item_id,annotator,verdict,error_codes,comment,"
+                     "fixed_annotation_id,created_at", {"comment": "note i0"}),
+        "items": ("item_id", {"item_id": str(ids["i0"])}),
+        "confusion": ("question,given,consolidated,count",
+                      {"given": "pos", "consolidated": "pos", "count": "2"}),
+    }  # fmt: skip
+    async with await client_for(app, db, lead) as c:
+        for view, (header, known) in want.items():
+            r = await c.get(f"{base}/{view}?format=csv")
+            assert r.status_code == 200, (view, r.text)
+            assert r.headers["content-type"].startswith("text/csv"), view
+            assert r.headers["content-disposition"] == f'attachment; filename="{view}.csv"'
+            assert r.text.splitlines()[0] == header, view
+            assert any(known.items() <= row.items() for row in _table(r.text)), (view, r.text)
+        empty = await c.get(f"{base}/items?format=csv&code=nothing")
+    assert empty.text.splitlines() == ["item_id"]
+
+
+async def test_section_filter_and_drill_downs_of_every_kind(db: Database, app: Any) -> None:
+    project, lead, ann, ids = await _reviewed(db, app)
+    await consolidation.consolidate_project(db, await project_row(db, project.id))
+    base = f"/api/v1/projects/{project.id}/quality/errors"
+
+    async def items(c: Any, query: str) -> list[int]:
+        r = await c.get(f"{base}/items?{query}")
+        assert r.status_code == 200, r.text
+        return [row["item_id"] for row in r.json()["items"]]
+
+    async with await client_for(app, db, lead) as c:
+        assert await items(c, "section=2.1") == [ids["i0"], ids["i2"]]
+        assert await items(c, "section=3") == [ids["i0"]]
+        assert await items(c, "section=(none)") == []
+        pareto = (await c.get(f"{base}/pareto?section=3")).json()["items"]
+        assert [(p["code"], p["count"]) for p in pareto] == [("sloppy", 1), ("wrong_label", 1)]
+        every = sorted(ids.values())
+        assert await items(c, f"of=annotated&annotator={ann.username}") == every
+        assert await items(c, f"of=annotated&annotator={ann.id}") == every
+        assert await items(c, f"of=annotated&annotator={lead.username}") == []
+        # one annotation per item: nothing was scored against a consensus, no gold
+        assert await items(c, f"of=scored&annotator={ann.username}&question=sentiment") == []
+        assert await items(c, f"of=gold&annotator={ann.username}") == []
+        cell = "of=confusion&question=sentiment&given=pos&consolidated=pos"
+        assert await items(c, cell) == [ids["i0"], ids["i2"]]
+        assert await items(c, "of=confusion&given=neg&consolidated=neg") == [ids["i1"]]
+        assert await items(c, "of=confusion&given=pos&consolidated=neg") == []
+        assert await items(c, f"{cell}&annotator={lead.username}") == []
+        page = (await c.get(f"{base}/items?{cell}&limit=1")).json()
+        assert page["items"] == [{"item_id": ids["i0"]}] and page["next_cursor"]
+        rest = await items(c, f"{cell}&cursor={page['next_cursor']}")
+        assert rest == [ids["i2"]]
+        missing = await c.get(f"{base}/items?of=scored&annotator={ann.username}")
+        assert missing.status_code == 422
+        assert missing.json()["error"]["details"]["field"] == "question"
+        no_cell = await c.get(f"{base}/items?of=confusion&given=pos")
+        assert no_cell.json()["error"]["details"]["field"] == "consolidated"
+        wrong = await c.get(f"{base}/items?of=confusion&question=nope&given=a&consolidated=b")
+        assert wrong.status_code == 422 and "nope" in wrong.json()["error"]["message"]
+        assert (await c.get(f"{base}/items?of=everything")).status_code == 422
+
+
+async def test_reviewer_agreement_and_lots_as_csv(db: Database, app: Any) -> None:
+    project, lead, _, _ = await _reviewed(db, app)
+    url = f"/api/v1/projects/{project.id}/quality/reviewers"
+    async with await client_for(app, db, lead) as c:
+        got = {t: await c.get(f"{url}?format=csv&n_boot=0&table={t}") for t in
+               ("summary", "verdicts", "pairs", "codes")}  # fmt: skip
+        bad = await c.get(f"{url}?format=csv&table=everything")
+    for table, r in got.items():
+        assert r.headers["content-disposition"] == f'attachment; filename="reviewers-{table}.csv"'
+    summary = {row["measure"]: row["value"] for row in _table(got["summary"].text)}
+    assert summary["annotations_reviewed"] == "3" and summary["reviewed_twice"] == "0"
+    assert got["verdicts"].text.splitlines()[:2] == ["first,second,count", "accept,accept,0"]
+    # nothing judged twice: the tables are empty, but keep their columns
+    assert got["pairs"].text.splitlines() == ["reviewer_a,reviewer_b,shared,agreement,kappa"]
+    assert got["codes"].text.splitlines() == ["code,title,either,both,agreement,kappa"]
+    assert bad.status_code == 422
+
+    lead, ann = await make_user(db), await make_user(db)
+    lots = await make_project(db, lead, members={ann: "annotator"})
+    await add_items(db, lots, [{"id": f"l{n}", "text": f"t{n}"} for n in range(13)])
+    access = await project_access(db, lead, lots.id, "quality.manage")
+    review = {"mode": "random", "aql": 2.5, "lot_size": 13}
+    await quality_settings.set_quality(db, access, {"review": review})
+    async with await client_for(app, db, ann) as a:
+        for _ in range(13):
+            await annotate_next(db, a, lots, lambda i: label("pos"))
+    base = f"/api/v1/projects/{lots.id}/review/lots"
+    async with await client_for(app, db, lead) as c:
+        listed = await c.get(f"{base}?format=csv")
+        (lot,) = _table(listed.text)
+        detail = await c.get(f"{base}/{lot['id']}?format=csv")
+        missing = await c.get(f"{base}/999999?format=csv")
+    assert listed.headers["content-disposition"] == 'attachment; filename="lots.csv"'
+    assert listed.text.splitlines()[0].startswith("id,kind,status,lot_size,item_count,aql,")
+    assert (lot["kind"], lot["status"], lot["item_count"], lot["aql"]) == (
+        "lot",
+        "sampling",
+        "13",
+        "2.5",
+    )
+    name = f'attachment; filename="lot-{lot["id"]}-items.csv"'
+    assert detail.headers["content-disposition"] == name
+    rows = _table(detail.text)
+    assert len(rows) == 13 and {r["lot_id"] for r in rows} == {lot["id"]}
+    assert sum(r["sampled"] == "True" for r in rows) == int(lot["sample_size"])
+    assert missing.status_code == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
 from tests.factories import add_items, client_for, make_project, make_user
 from tests.quality_support import (
     annotate_next,
@@ -133,8 +134,7 @@ async def test_flag_and_pause_under_threshold(db: Database, app: Any) -> None:
     lease, item = await _lease_via_hook(db, project.id, ann.id)
     async with await client_for(app, db, ann) as c:
         r = await submit(c, project, item.id, label("pos"), lease_id=lease.id)
-    extra, _ = await run_hooks(db, project.id, r.json())
-    assert extra["gold"]["feedback"] is None
+    assert "gold" not in r.text  # feedback off: the submit says nothing of gold
     try:
         await _lease_via_hook(db, project.id, ann.id)
     except Conflict as exc:
@@ -163,3 +163,75 @@ async def test_promote_from_consolidated(db: Database, app: Any) -> None:
         r = await c.post(url, json={"feedback": "neutral"})
         assert r.status_code == 200, r.text
         assert r.json()["answer"] == label("neu") and r.json()["source"] == "consolidated"
+
+
+def _keys(body: Any) -> Any:
+    """The shape of a JSON body: its keys, recursively, without the values."""
+    if isinstance(body, dict):
+        return {k: _keys(v) for k, v in body.items()}
+    if isinstance(body, list):
+        return [_keys(v) for v in body[:1]]
+    return None
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+async def test_annotators_cannot_tell_a_gold_task(db: Database, app: Any, feedback: bool) -> None:
+    project, lead, (ann,) = await _project(db, {"rate": 1.0, "feedback": feedback}, n_items=4)
+    ids = await item_ids(db, project.id)
+    access = await project_access(db, lead, project.id, "quality.manage")
+    for name in ("i0", "i1"):
+        await gold.set_gold(db, access, ids[name], label("neg"), "Read the last line.")
+    base = f"/api/v1/projects/{project.id}"
+    bodies: list[str] = []
+    async with await client_for(app, db, ann) as c:
+        first = await c.post(f"{base}/queue/next", json={"stage": "annotate"})
+        beside = await c.post(
+            f"{base}/queue/next", json={"exclude_item_ids": [first.json()["item"]["id"]]}
+        )
+        bodies += [first.text, beside.text]
+        tasks = [first.json(), beside.json()]
+        assert {t["item"]["id"] for t in tasks} == {ids["i0"], ids["i1"]}  # both gold
+        for t in tasks:
+            assert (t["item"]["stage"], t["item"]["submitted_count"]) == ("annotate", 0)
+            assert t["lease"]["stage"] == "annotate"
+        gold_id, lease_id = tasks[0]["item"]["id"], tasks[0]["lease"]["id"]
+        item_url = f"{base}/items/{gold_id}"
+        saved = await c.put(f"{item_url}/draft", json={"result": label("pos")})
+        assert saved.status_code == 200, saved.text
+        before = await c.get(item_url)
+        assert before.json()["stage"] == "annotate" and before.json()["submitted_count"] == 0
+        bodies += [saved.text, (await c.get(f"{item_url}/draft")).text, before.text]
+        answer = await submit(c, project, gold_id, label("pos"), lease_id=lease_id)
+        assert answer.status_code == 201, answer.text
+        after = await c.get(item_url)
+        assert (after.json()["stage"], after.json()["submitted_count"]) == ("done", 1)
+        history = await c.get("/api/v1/me/history", params={"project": project.id})
+        assert history.status_code == 200 and history.json()["items"][0]["item"]["stage"] == "done"
+        bodies += [after.text, history.text, (await c.get(f"{item_url}/annotations")).text]
+        # An ordinary task, once the gold ones are used up, has the same shape.
+        await submit(
+            c, project, tasks[1]["item"]["id"], label("neg"), lease_id=tasks[1]["lease"]["id"]
+        )
+        plain = await c.post(f"{base}/queue/next", json={"stage": "annotate"})
+        assert plain.json()["item"]["id"] not in (ids["i0"], ids["i1"])
+        plain_answer = await submit(
+            c,
+            project,
+            plain.json()["item"]["id"],
+            label("pos"),
+            lease_id=plain.json()["lease"]["id"],
+        )
+    assert _keys(plain.json()) == _keys(first.json())
+    for body in bodies:
+        assert "gold" not in body.lower(), body
+    if feedback:
+        assert answer.json()["gold"] == {
+            "score": 0.0, "passed": False, "feedback": "Read the last line."
+        }  # fmt: skip
+        assert "gold" not in plain_answer.text
+    else:
+        assert "gold" not in answer.text.lower(), answer.text
+        assert _keys(answer.json()) == _keys(plain_answer.json())
+    async with await client_for(app, db, lead) as c:
+        seen = (await c.get(f"{base}/items/{gold_id}")).json()
+    assert seen["stage"] == "gold"  # a lead still sees the truth

@@ -7,13 +7,14 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from tests.factories import add_items, client_for, make_project, make_user
 from tests.quality_support import annotate_next, item_ids, label, run_hooks, stage_of, submit
 
 from truthline.db.session import Database
 from truthline.policies import project_access
 from truthline.quality.sampling import sampling_plan
-from truthline.services import quality_settings
+from truthline.services import gold, quality_settings
 from truthline.services.review_sampling import unit_hash
 
 TAXONOMY = [
@@ -376,3 +377,95 @@ async def test_reviewer_agreement_without_double_reviews(db: Database, app: Any)
     assert body["items_reviewed"] == 0 and body["share_reviewed_twice"] is None
     assert body["kappa"] is None and body["verdict_agreement"] is None
     assert body["matrix"] == [[0, 0, 0]] * 3 and body["pairs"] == [] and body["codes"] == []
+
+
+async def _team(
+    db: Database,
+    review: dict,
+    n_items: int,
+    annotators: int,
+    overlap: int,
+    gold: dict | None = None,
+) -> tuple[Any, Any, list]:
+    lead = await make_user(db)
+    anns = [await make_user(db) for _ in range(annotators)]
+    project = await make_project(
+        db, lead, overlap=overlap, members=dict.fromkeys(anns, "annotator")
+    )
+    await add_items(db, project, [{"id": f"i{n}", "text": f"t{n}"} for n in range(n_items)])
+    access = await project_access(db, lead, project.id, "quality.manage")
+    await quality_settings.set_quality(db, access, {"review": review, "gold": gold or {}})
+    return project, lead, anns
+
+
+@pytest.mark.parametrize(
+    ("review", "n_items", "want"),
+    [
+        ({"mode": "stratified", "rate": 0.2, "lot_size": 10}, 10, 2),  # a pool: 20% of items
+        (
+            {"mode": "stratified", "aql": 2.5, "lot_size": 13},
+            13,
+            sampling_plan(13, 2.5).sample_size,  # a lot: Z1.4's n, in items
+        ),
+    ],
+)
+async def test_stratified_sample_counts_items_not_annotations(
+    db: Database, app: Any, review: dict, n_items: int, want: int
+) -> None:
+    project, lead, anns = await _team(db, review, n_items, annotators=3, overlap=3)
+    for k, ann in enumerate(anns):  # each item by all three, with labels that vary
+        async with await client_for(app, db, ann) as a:
+            for _ in range(n_items):
+                await annotate_next(
+                    db, a, project, lambda i, k=k: label(("pos", "neg")[(i["id"] + k) % 2])
+                )
+    async with await client_for(app, db, lead) as c:
+        (batch,) = (await c.get(f"/api/v1/projects/{project.id}/review/batches")).json()["items"]
+    sample = batch["item_ids"]["sample"]
+    assert batch["sample_size"] == want and len(set(sample)) == want
+    stages = [await stage_of(db, i) for i in (await item_ids(db, project.id)).values()]
+    held = "done" if "aql" not in review else "held"
+    assert sorted(stages) == sorted(["review"] * want + [held] * (n_items - want))
+
+
+async def test_risk_sample_takes_recent_gold_failures_first(db: Database, app: Any) -> None:
+    review = {"mode": "risk", "rate": 0.3, "lot_size": 10, "new_annotator_items": 0}
+    gold_cfg = {"rate": 1.0, "flag_window": 1}
+    project, lead, (bad, reformed, good) = await _team(
+        db, review, 12, annotators=3, overlap=1, gold=gold_cfg
+    )
+    ids = await item_ids(db, project.id)
+    access = await project_access(db, lead, project.id, "quality.manage")
+    golden = {ids["i10"], ids["i11"]}
+    for item_id in golden:
+        await gold.set_gold(db, access, item_id, label("pos"))
+
+    async def gold_task(person: Any, right: bool) -> None:
+        async with await client_for(app, db, person) as a:
+            _, extra, _ = await annotate_next(
+                db, a, project, lambda i: label("pos" if right else "neg")
+            )
+        assert extra["gold"]["passed"] is right
+
+    # bad failed its latest gold item; reformed failed one, then passed one since: with a
+    # rolling window of one score, only bad counts as having failed gold lately.
+    await gold_task(bad, right=False)
+    await gold_task(reformed, right=False)
+    await gold_task(reformed, right=True)
+    await gold_task(good, right=True)
+    await quality_settings.set_quality(
+        db, access, {"review": review, "gold": {**gold_cfg, "rate": 0.0}}
+    )
+    by: dict[int, Any] = {}
+    for person, n in ((bad, 3), (reformed, 3), (good, 4)):
+        async with await client_for(app, db, person) as a:
+            for _ in range(n):
+                item_id, _, _ = await annotate_next(db, a, project, lambda i: label("pos"))
+                by[item_id] = person
+    async with await client_for(app, db, lead) as c:
+        (batch,) = (await c.get(f"/api/v1/projects/{project.id}/review/batches")).json()["items"]
+    sample = batch["item_ids"]["sample"]
+    assert batch["sample_size"] == 3
+    assert sorted(sample) == sorted(i for i, p in by.items() if p is bad)
+    for item_id, person in by.items():
+        assert await stage_of(db, item_id) == ("review" if person is bad else "done")

@@ -141,3 +141,30 @@ def test_lead_creates_imports_watches_and_exports(page, server) -> None:
     annotated = [row for row in lines if row["annotations"]]
     assert len(annotated) == 1
     assert annotated[0]["annotations"][0]["result"] == {"topic": {"labels": ["sport"]}}
+
+
+def test_lead_picks_the_parts_of_an_export(page, server) -> None:
+    pid = server.projects["Sentiment"]
+    sign_in(page, "lead", f"/lead/projects/{pid}")
+    page.get_by_test_id("tab-export").click()
+    raw = page.get_by_test_id("export-part-annotations")
+    expect(raw).to_be_checked()
+    raw.uncheck()
+    expect(page.get_by_test_id("export-start")).to_be_disabled()
+    page.get_by_test_id("export-part-review").check()
+    page.get_by_test_id("export-part-consolidated").check()
+    expect(page.get_by_test_id("export-direct")).to_have_attribute(
+        "href", re.compile(r"include=consolidated,review$")
+    )
+    page.get_by_test_id("export-start").click()
+    expect(page.get_by_test_id("export-status")).to_have_text("succeeded", timeout=20_000)
+    with page.expect_download() as dl:
+        page.get_by_test_id("export-download").click()
+    lines = [
+        json.loads(line)
+        for line in Path(dl.value.path()).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert {row["id"] for row in lines} == {"t1", "t2", "t3"}
+    assert all("annotations" not in row for row in lines)
+    assert all(list(row["quality"]) == ["consolidated", "review"] for row in lines)

@@ -319,3 +319,79 @@ def test_reviewer_agreement_after_two_reviewers_judge_the_same_items(page, serve
     expect(panel.get_by_test_id("verdict-kappa")).to_have_text("0.00")
     expect(page.get_by_test_id("reviewer-pair-agrrev1-agrrev2")).to_contain_text("50%")
     expect(page.get_by_test_id("reviewer-codes")).to_contain_text("sloppy")
+
+
+def test_lead_writes_the_gold_answer_of_an_item_nobody_annotated(page, server) -> None:
+    pid = _project(server, "Written", 2, {}, {})
+    items = server.api("GET", f"/projects/{pid}/items").json()["items"]
+    target = next(i["id"] for i in items if i["external_id"] == "Written-0")
+    explanation = "A complaint about the delivery is negative (guideline 2.2)."
+
+    sign_in(page, "lead", f"/lead/projects/{pid}?tab=items&item={target}")
+    panel = page.get_by_test_id("gold-panel")
+    expect(panel).to_be_visible()
+    expect(page.get_by_test_id("gold-mark")).to_be_disabled()  # no annotation to take it from
+    page.get_by_test_id("gold-write").click()
+    expect(page.get_by_test_id("gold-writing")).to_be_visible()
+    page.get_by_test_id("gold-save-answer").click()  # nothing chosen yet: refused here
+    expect(panel.get_by_test_id("error")).to_contain_text("Answer at least one question")
+    _choose(page, "negative")
+    page.get_by_test_id("gold-feedback-text").fill(explanation)
+    page.get_by_test_id("gold-save-answer").click()
+    expect(page.get_by_test_id("gold-state")).to_have_text("gold · manual")
+    expect(page.get_by_test_id("gold-writing")).to_have_count(0)
+    (entry,) = server.api("GET", f"/projects/{pid}/gold").json()["items"]
+    assert entry["item_id"] == target and entry["feedback"] == explanation
+    assert entry["answer"] == {"sentiment": {"labels": ["negative"]}}
+    assert server.api("GET", f"/projects/{pid}/items/{target}").json()["stage"] == "gold"
+
+    # Editing starts from the stored answer; cancelling leaves it as it was.
+    page.get_by_test_id("gold-write").click()
+    expect(page.get_by_role("radio", name=re.compile("negative"))).to_have_attribute(
+        "aria-checked", "true"
+    )
+    _choose(page, "positive")
+    page.get_by_test_id("gold-cancel-write").click()
+    expect(page.get_by_test_id("gold-write")).to_be_visible()
+    (again,) = server.api("GET", f"/projects/{pid}/gold").json()["items"]
+    assert again["answer"] == {"sentiment": {"labels": ["negative"]}}
+
+
+def test_a_confusion_cell_drills_down_to_its_items(page, server) -> None:
+    ann = _person(server, "confann")
+    pid = _project(server, "Confusion", 3, {}, {"confann": "annotator"})
+    given = {"Confusion-0": "positive", "Confusion-1": "negative", "Confusion-2": "negative"}
+    ids = {}
+    for _ in given:
+        task = ann.post(f"/projects/{pid}/queue/next", json={"stage": "annotate"}).json()
+        assert task["status"] == "assigned", task
+        item = task["item"]
+        ids[item["external_id"]] = item["id"]
+        body = {
+            "result": {"sentiment": {"labels": [given[item["external_id"]]]}},
+            "idempotency_key": f"conf-{item['id']}",
+            "lease_id": task["lease"]["id"],
+        }
+        r = ann.post(f"/projects/{pid}/items/{item['id']}/annotations", json=body)
+        assert r.status_code == 201, r.text
+
+    # The lead consolidates from the dashboard, then opens one cell of the confusion matrix.
+    sign_in(page, "lead", f"/lead/projects/{pid}?tab=quality&view=confusion")
+    page.get_by_test_id("recompute-button").click()
+    expect(page.get_by_test_id("recompute-status")).to_contain_text("Consolidated", timeout=20_000)
+    page.get_by_test_id("quality-view-settings").click()
+    page.get_by_test_id("quality-view-confusion").click()
+    cell = page.get_by_test_id("confusion-sentiment-negative-negative")
+    expect(cell).to_have_text("2")
+    expect(page.get_by_test_id("confusion-csv")).to_have_attribute(
+        "href", re.compile(r"/quality/errors/confusion\?format=csv$")
+    )
+    cell.click()
+    drill = page.get_by_test_id("drill-down")
+    expect(drill).to_contain_text("label given negative, consolidated negative")
+    expect(page.get_by_test_id(f"drill-item-{ids['Confusion-1']}")).to_be_visible()
+    expect(page.get_by_test_id(f"drill-item-{ids['Confusion-2']}")).to_be_visible()
+    expect(page.get_by_test_id(f"drill-item-{ids['Confusion-0']}")).to_have_count(0)
+    expect(page.get_by_test_id("coaching")).to_have_count(0)
+    page.get_by_test_id(f"drill-item-{ids['Confusion-2']}").click()
+    expect(page.get_by_test_id("item-view")).to_contain_text("Confusion-2")

@@ -464,3 +464,77 @@ def test_bbox_label_ties_follow_class_order_then_name() -> None:
     assert consolidate("bbox", results).result["boxes"][0]["label"] == "car"
     ordered = consolidate("bbox", results, {"classes": ["truck", "car"]})
     assert ordered.result["boxes"][0]["label"] == "truck"
+
+
+# --- the consolidate job's vectorised single choice ----------------------------------------------
+def _page_rows_one_by_one(q: object, per_item: dict, now: object) -> list[dict]:
+    """What the job stored before single choice was vectorised: item by item."""
+    from truthline.services import consolidation
+
+    ids = list(per_item)
+    results = consolidate_many(
+        "classification", [[per_item[i][u] for u in sorted(per_item[i])] for i in ids], q.config
+    )
+    return [
+        consolidation._row(7, q.name, i, c, "majority", len(per_item[i]), now)
+        for i, c in zip(ids, results, strict=True)
+    ]
+
+
+def _page_rows(q: object, per_item: dict, now: object) -> list[dict]:
+    from types import SimpleNamespace
+
+    from truthline.services import consolidation
+
+    items = [SimpleNamespace(id=i, meta={}) for i in sorted(per_item)]
+    return consolidation._consolidate_page(7, q, items, per_item, now)
+
+
+ANSWERS = st.sampled_from(
+    [{"labels": ["pos"]}, {"labels": ["neg"]}, {"labels": ["neu"]}, {"labels": ["other"]},
+     {"labels": ["Aside"]}, {"labels": []}, {}, {"labels": None}]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.dictionaries(st.integers(1, 6), ANSWERS, min_size=1, max_size=6), max_size=40),
+    st.sampled_from([["pos", "neg", "neu"], [{"name": "neu"}, {"name": "pos"}], []]),
+)
+def test_job_majority_page_equals_item_by_item(given_items: list, classes: list) -> None:
+    from truthline.services.quality_data import Question
+
+    q = Question("s", "classification", {"name": "s", "kind": "classification",
+                                         "classes": classes, "multiple": False})  # fmt: skip
+    per_item = {n * 3 + 1: answers for n, answers in enumerate(given_items)}
+    assert q.single_choice
+    assert _page_rows(q, per_item, "now") == _page_rows_one_by_one(q, per_item, "now")
+
+
+def test_job_majority_page_on_random_votes_and_ties() -> None:
+    from truthline.services.quality_data import Question
+
+    rng = np.random.default_rng(3)
+    names = np.array(["a", "b", "c", "d", "zz"])
+    per_item = {}
+    for item in range(1, 3001):
+        k = int(rng.integers(1, 7))
+        votes = rng.integers(0, 5, k)
+        per_item[item] = {int(u): {"labels": [str(names[v])]} for u, v in enumerate(votes, 10)}
+    q = Question("s", "classification", {"classes": ["c", "b", "a"], "multiple": False})
+    got = _page_rows(q, per_item, "now")
+    assert got == _page_rows_one_by_one(q, per_item, "now")
+    tallies = [r["support"]["votes"] for r in got]
+    assert any(len(t) > 1 and t[0][1] == t[1][1] for t in tallies), "the data must hold ties"
+    assert all(isinstance(r["confidence"], float) for r in got)
+
+
+def test_job_majority_page_leaves_look_alike_labels_to_the_item_path() -> None:
+    from truthline.services import consolidation
+    from truthline.services.quality_data import Question
+
+    # 1 and "1" are different labels that sort alike: the item-by-item aggregator decides.
+    per_item = {1: {1: {"labels": [1]}, 2: {"labels": ["1"]}}, 2: {1: {"labels": ["x"]}}}
+    q = Question("s", "classification", {"classes": ["x"], "multiple": False})
+    assert consolidation._majority_page(7, q, [1, 2], per_item, "now") is None
+    assert _page_rows(q, per_item, "now") == _page_rows_one_by_one(q, per_item, "now")

@@ -14,6 +14,8 @@ from truthline.quality.reliability import (
     rolling_accuracy,
     wilson_interval,
 )
+from truthline.services.quality_data import Question
+from truthline.services.reliability import consensus_scores
 
 
 def lab(x: str) -> dict:
@@ -81,3 +83,36 @@ def test_accuracy_from_codes() -> None:
     )
     assert count.tolist() == [2, 2, 0]
     assert acc[:2].tolist() == [0.5, 0.5] and np.isnan(acc[2])
+
+
+SENTIMENT = Question(
+    "sentiment", "classification", {"name": "sentiment", "classes": ["pos", "neg", "neu"]}
+)
+
+
+def test_consensus_scores_leave_the_annotator_out() -> None:
+    # Two against two: the stored consensus (all four, tie to the first class) is "pos", so
+    # the two "pos" voters would agree with it only thanks to their own votes. Left out, each
+    # faces the other three, whose majority is the opposite label.
+    given = {1: lab("neg"), 2: lab("neg"), 3: lab("pos"), 4: lab("pos")}
+    got = dict(consensus_scores(SENTIMENT, given, stored=lab("pos")))
+    assert got == {1: 0.0, 2: 0.0, 3: 0.0, 4: 0.0}
+    # 2 and 3 each face a neu-neg split: no majority of the others, so they are not scored
+    three = {1: lab("neu"), 2: lab("neg"), 3: lab("neg")}
+    assert dict(consensus_scores(SENTIMENT, three, stored=lab("neg"))) == {1: 0.0}
+
+
+def test_consensus_scores_use_the_stored_result_with_one_other() -> None:
+    pair = {1: lab("neu"), 2: lab("pos")}
+    assert dict(consensus_scores(SENTIMENT, pair, stored=lab("pos"))) == {1: 0.0, 2: 1.0}
+    assert consensus_scores(SENTIMENT, pair, stored=None) == []  # not consolidated yet
+    assert consensus_scores(SENTIMENT, {1: lab("pos")}, stored=lab("pos")) == []
+
+
+def test_consensus_scores_take_the_others_as_reviewers_fixed_them() -> None:
+    submitted = {1: lab("neg"), 2: lab("neg"), 3: lab("neg"), 4: lab("pos")}
+    fixed = {**submitted, 2: lab("pos"), 3: lab("pos")}  # a reviewer corrected 2 and 3
+    got = dict(consensus_scores(SENTIMENT, submitted, stored=None, basis=fixed))
+    assert got == {1: 0.0, 2: 0.0, 3: 0.0, 4: 1.0}  # each scored on what they submitted
+    raw = dict(consensus_scores(SENTIMENT, submitted, stored=None))
+    assert raw == {1: 1.0, 2: 1.0, 3: 1.0, 4: 0.0}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 T = TypeVar("T")
 
@@ -183,8 +183,17 @@ class AnnotationRead(Out):
     lease_expired: bool
     created_at: datetime
     gold: dict[str, Any] | None = Field(
-        default=None, description="after a gold item's submit, when feedback is on"
+        default=None,
+        description="after a gold item's submit, when feedback is on; absent otherwise",
     )
+
+    @model_serializer(mode="wrap")
+    def _without_empty_gold(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        # Left out rather than null, so no answer names gold unless feedback is shown.
+        out = handler(self)
+        if isinstance(out, dict) and out.get("gold") is None:
+            out.pop("gold", None)
+        return out
 
 
 class ItemRead(Out):
@@ -300,8 +309,10 @@ class ImportRead(Out):
 class ExportCreate(In):
     format: Literal["jsonl"] = "jsonl"
     versions: Literal["latest", "all"] = "latest"
-    include: list[Literal["consolidated", "agreement", "review", "gold"]] = Field(
-        default_factory=list, description="quality extras added to each line"
+    include: list[Literal["annotations", "consolidated", "agreement", "review", "gold"]] = Field(
+        default_factory=list,
+        description="the parts each line carries besides the item and its predictions; "
+        "empty: the raw annotations alone",
     )
 
 

@@ -30,9 +30,20 @@ class RowsPage(QOut, Generic[T]):
 # --- agreement, annotators, gold -----------------------------------------------------------------
 class LabelAgreementRead(QOut):
     label: str
-    chosen: int
+    chosen: int = Field(description="answers (classification) or shapes with this label")
     value: float | None
     ci: Interval
+    metric: str | None = Field(
+        default=None, description="binary_alpha for classification, else the kind's measure"
+    )
+
+
+class CohenMatrixRead(QOut):
+    annotators: list[str]
+    matrix: list[list[float | None]] = Field(
+        description="Cohen's kappa of each two annotators (null: diagonal, or undefined)"
+    )
+    shared: list[list[int]] = Field(description="items each two annotators both answered")
 
 
 class QuestionAgreementRead(QOut):
@@ -47,10 +58,39 @@ class QuestionAgreementRead(QOut):
     percent_agreement: float | None
     labels: list[LabelAgreementRead]
     error: str | None = Field(default=None, description="why the measure could not be computed")
+    fleiss_kappa: float | None = Field(
+        default=None, description="classification (single choice) and pairwise"
+    )
+    fleiss_kappa_ci: Interval = None
+    fleiss_note: str | None = Field(default=None, description="why Fleiss' kappa is absent")
+    cohen: CohenMatrixRead | None = Field(
+        default=None, description="classification and pairwise: the pairwise Cohen's kappa"
+    )
+    mean_iou: float | None = Field(
+        default=None, description="mean IoU of matched shapes (boxes, polygons, segments, tracks)"
+    )
+    mean_oks: float | None = Field(
+        default=None, description="keypoints: mean keypoint similarity of matched instances"
+    )
+    overlap_f1: float | None = Field(default=None, description="span: F1 of overlapping spans")
+    wer: float | None = Field(default=None, description="free text, transcription: mean WER")
+    cer: float | None = Field(default=None, description="free text, transcription: mean CER")
 
 
 class AgreementRead(QOut):
     questions: list[QuestionAgreementRead]
+
+
+class AgreementWeekRow(QOut):
+    question: str
+    kind: str
+    week: str = Field(description="ISO week in which the item's latest answer was submitted")
+    metric: str | None
+    value: float | None
+    ci: Interval
+    n_items: int = Field(description="items with two answers or more")
+    higher_is_better: bool
+    error: str | None = None
 
 
 class ScoreSummaryRead(QOut):
@@ -88,6 +128,11 @@ class AnnotatorReliabilityRow(QOut):
     consensus: dict[str, ScoreSummaryRead | None]
     gold: GoldAnnotatorRead | None
     confusion: dict[str, Any] = Field(description="Dawid-Skene confusion matrix per question")
+    label_confusion: dict[str, dict[str, list[list[float]]]] = Field(
+        default_factory=dict,
+        description="multiple choice: per question and label the 2 x 2 Dawid-Skene confusion "
+        "(rows: estimated absent/present, columns: answered absent/present)",
+    )
 
 
 class AnnotatorReliabilityRead(QOut):

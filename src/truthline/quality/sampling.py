@@ -187,3 +187,82 @@ def _check_n(n: int, available: int) -> int:
     if n < 0:
         raise QualityInputError("sample size must be >= 0")
     return min(int(n), available)
+
+
+def allocate(sizes: Sequence[int], budget: int) -> list[int]:
+    """Splits ``budget`` across strata in proportion to their ``sizes``: each stratum gets the
+    floor or the ceiling of its exact share budget * size / total, so it is never one or more
+    away from it, and the quotas add up to the budget. The ceilings go first to non-empty strata
+    that would otherwise get nothing (largest share first), then by largest remainder; ties by
+    stratum order. Every non-empty stratum is thus represented whenever the rounding leaves
+    enough to do so without moving any stratum a whole unit off its share."""
+    if any(s < 0 for s in sizes):
+        raise QualityInputError("stratum sizes must be >= 0")
+    total = sum(sizes)
+    if budget < 0 or budget > total:
+        raise QualityInputError(f"budget must be between 0 and the {total} units available")
+    if budget == 0:
+        return [0] * len(sizes)
+    # Integer arithmetic: a share's remainder is compared exactly, never through a float.
+    quota = [budget * s // total for s in sizes]
+    remainder = [budget * s % total for s in sizes]
+    left = budget - sum(quota)
+    order = sorted(
+        (i for i in range(len(sizes)) if remainder[i]),
+        key=lambda i: (quota[i] > 0, -remainder[i], i),
+    )
+    for i in order[:left]:
+        quota[i] += 1
+    return quota
+
+
+def stratified_items(
+    units: Sequence[tuple[Hashable, Hashable]],
+    items: Sequence[Hashable],
+    n: int,
+    seed: int | None = 0,
+) -> list[Hashable]:
+    """Exactly ``min(n, len(items))`` distinct items, stratified over ``units``: (item,
+    stratum) pairs, where an item may sit in several strata (one unit per annotator of it).
+
+    The n items are allocated to the strata in proportion to their units (``allocate``); the
+    strata with the fewest items draw theirs first, each at random among its items not drawn
+    yet. A stratum whose items were all drawn already gives its quota back, and what is given
+    back is drawn at random among the items left, as are items in no stratum."""
+    n = _check_n(n, len(items))
+    members: dict[Hashable, list[Hashable]] = defaultdict(list)
+    for item, stratum in units:
+        members[stratum].append(item)
+    keys = sorted(members, key=str)  # fixed order so the seed alone decides the draw
+    quota = dict(zip(keys, allocate([len(members[k]) for k in keys], n), strict=True))
+    rng = np.random.default_rng(seed)
+    chosen: list[Hashable] = []
+    taken: set[Hashable] = set()
+    for key in sorted(keys, key=lambda k: (len(members[k]), str(k))):
+        pool = [i for i in dict.fromkeys(members[key]) if i not in taken]
+        for k in rng.choice(len(pool), size=min(quota[key], len(pool)), replace=False):
+            chosen.append(pool[int(k)])
+            taken.add(pool[int(k)])
+    rest = [i for i in items if i not in taken]
+    short = n - len(chosen)
+    if short > 0:
+        chosen += [rest[int(k)] for k in np.sort(rng.choice(len(rest), size=short, replace=False))]
+    position = {item: p for p, item in enumerate(items)}
+    return sorted(chosen, key=lambda i: position[i])
+
+
+def risk_ranked_sample(
+    ids: Sequence[Hashable], risks: Sequence[float], n: int, seed: int | None = 0
+) -> list[Hashable]:
+    """The ``n`` riskiest ids, riskiest first: ordered by risk, deterministically; among ids of
+    equal risk, a seeded draw decides (so items that share the base risk still have an equal
+    chance). Risks are compared to 9 decimals, so sums of the same factors tie."""
+    if len(ids) != len(risks):
+        raise QualityInputError("ids and risks must have the same length")
+    n = _check_n(n, len(ids))
+    w = np.asarray(risks, dtype=np.float64)
+    if (w < 0).any() or not np.isfinite(w).all():
+        raise QualityInputError("risks must be finite and >= 0")
+    u = np.random.default_rng(seed).random(len(ids))
+    order = np.lexsort((np.arange(len(ids)), u, -np.round(w, 9)))
+    return [ids[i] for i in order[:n]]

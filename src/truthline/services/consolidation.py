@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from truthline.db.models import ConsolidatedResult, Project
 from truthline.db.session import Database
@@ -17,9 +17,14 @@ from truthline.jobs import queue as jobs
 from truthline.policies import ProjectAccess
 from truthline.quality import QualityInputError, agreement_for_kind, consolidate_many
 from truthline.quality.agreement import krippendorff_alpha_ci
-from truthline.quality.consolidation import consolidate_classification_batch, registered_kinds
+from truthline.quality.consolidation import (
+    consolidate_classification_batch,
+    majority_vote,
+    registered_kinds,
+)
+from truthline.quality.consolidation._base import rank_key
 from truthline.quality.consolidation.choice import class_names
-from truthline.services import audit
+from truthline.services import agreement_report, audit
 from truthline.services.quality_data import (
     PAGE,
     Question,
@@ -49,6 +54,58 @@ async def start_consolidation(db: Database, access: ProjectAccess) -> Any:
     return job
 
 
+async def run_consolidation_here(db: Database, settings: Any, job_id: int, worker_id: str) -> bool:
+    """Claims the consolidate job ``job_id`` for this process, when it is ready to run and no
+    worker holds it, and runs it as a worker does: the same handler, progress and lease on the
+    job row, cancel, retry with backoff or dead letter. False when it could not be claimed
+    (a worker has it, it has ended, or its retry is not due yet)."""
+    import traceback
+
+    from sqlalchemy import func, or_, update
+
+    from truthline.db.models import Job
+    from truthline.jobs.worker import HANDLERS, Cancelled, JobContext, load_builtin_jobs
+    from truthline.media.storage import storage_from_url
+
+    now = utcnow()
+    async with db.write() as s:
+        claimed = await s.execute(
+            update(Job)
+            .where(
+                Job.id == job_id,
+                Job.kind == "consolidate",
+                Job.cancel_requested.is_(False),
+                or_(
+                    (Job.status == "queued") & (Job.run_after <= now),
+                    (Job.status == "running") & (Job.locked_until < now),
+                ),
+            )
+            .values(
+                status="running",
+                locked_by=worker_id,
+                locked_until=now + jobs.LEASE,
+                attempts=Job.attempts + 1,
+                started_at=func.coalesce(Job.started_at, now),
+            )
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        job = await s.get(Job, job_id)
+    assert job is not None
+    load_builtin_jobs()
+    storage = storage_from_url(settings.resolved_storage_url())
+    try:
+        result = await HANDLERS["consolidate"](JobContext(db, storage, settings, job, worker_id))
+    except Cancelled:
+        await jobs.mark_cancelled(db, job_id)
+    except Exception as exc:  # recorded on the job, as a worker records it
+        error = f"{exc}\n{traceback.format_exc()}"[-10_000:]
+        await jobs.fail(db, job, error, retry=getattr(exc, "retryable", True))
+    else:
+        await jobs.succeed(db, job_id, result)
+    return True
+
+
 async def consolidate_project(
     db: Database, project: Project, progress: Progress | None = None
 ) -> dict[str, Any]:
@@ -65,8 +122,8 @@ async def consolidate_project(
     batch_q = [q for q in questions if q.kind == "classification" and method == "dawid_skene"]
     pending: dict[str, list[tuple[int, int, dict[str, Any]]]] = {q.name: [] for q in batch_q}
     done = 0
-    async for items, latest in pages(db, project.id):
-        rows: list[ConsolidatedResult] = []
+    async for items, latest in pages(db, project.id, fixes=True):
+        rows: list[dict[str, Any]] = []
         for q in questions:
             if q.name in skipped:
                 continue
@@ -78,13 +135,13 @@ async def consolidate_project(
             rows += _consolidate_page(project.id, q, items, per_item, started)
         await _store(db, project.id, [i.id for i in items], rows, [q.name for q in batch_q])
         for r in rows:
-            counts[r.question] += 1
+            counts[r["question"]] += 1
         done += len(items)
         if progress:
             await progress(done, total)
     for q in batch_q:
         rows = _consolidate_batch(project.id, q, pending[q.name], method, started)
-        await _store(db, project.id, [r.item_id for r in rows], rows, [], only=q.name)
+        await _store(db, project.id, [r["item_id"] for r in rows], rows, [], only=q.name)
         counts[q.name] = len(rows)
     async with db.write() as s:
         await s.execute(
@@ -102,30 +159,100 @@ def _consolidate_page(
     items: list[Any],
     per_item: dict[int, dict[int, dict[str, Any]]],
     now: Any,
-) -> list[ConsolidatedResult]:
+) -> list[dict[str, Any]]:
+    """The result rows (column -> value) of one question over one page of items."""
     ids = [i.id for i in items if i.id in per_item]
     if not ids:
         return []
+    if q.single_choice:
+        rows = _majority_page(project_id, q, ids, per_item, now)
+        if rows is not None:
+            return rows
     ordered = [[per_item[i][u] for u in sorted(per_item[i])] for i in ids]
     contexts = None
     if q.kind in RASTER:
         media = {i.id: {"media": (i.meta or {}).get("media", {})} for i in items}
         contexts = [media[i] for i in ids]
     results = consolidate_many(q.kind, ordered, q.config, contexts)  # type: ignore[arg-type]
+    method = q.kind if q.kind != "classification" else "majority"
     return [
-        ConsolidatedResult(
-            item_id=i,
-            question=q.name,
-            project_id=project_id,
-            result=c.result,
-            confidence=_finite(c.confidence),
-            method=q.kind if q.kind != "classification" else "majority",
-            support=_jsonable(c.support),
-            n_annotations=len(per_item[i]),
-            computed_at=now,
-        )
+        _row(project_id, q.name, i, c, method, len(per_item[i]), now)
         for i, c in zip(ids, results, strict=True)
     ]
+
+
+_NO_LABEL = (None,)
+
+
+def _majority_page(
+    project_id: int,
+    q: Question,
+    ids: list[int],
+    per_item: dict[int, dict[int, dict[str, Any]]],
+    now: Any,
+) -> list[dict[str, Any]] | None:
+    """Single choice by majority over the whole page at once (``majority_vote`` on label
+    codes), with exactly the rows of the item-by-item aggregator: the plurality of first
+    labels (no label is a vote too), ties to the earliest class and then the smallest text
+    form, the vote share, and the tally. Codes follow that tie order, so the lowest code wins
+    a tie. None when two different labels would tie on that order (labels outside the
+    classes that print alike): the item-by-item path decides those."""
+    given = [per_item[i] for i in ids]
+    sizes = [len(g) for g in given]
+    firsts = [(r.get("labels") or _NO_LABEL)[0] for g in given for r in g.values()]
+    key = rank_key(class_names(q.config))
+    labels = sorted(set(firsts), key=key)
+    if len({key(lab) for lab in labels}) < len(labels):
+        return None
+    code = {lab: n for n, lab in enumerate(labels)}
+    n, k = len(ids), len(labels)
+    owner = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    codes = np.fromiter(map(code.__getitem__, firsts), np.int64, len(firsts))
+    winner, share = majority_vote(owner, codes, n, k)
+    tally = np.bincount(owner * k + codes, minlength=n * k).reshape(n, k)
+    at, lab = np.nonzero(tally)
+    count = tally[at, lab]
+    order = np.lexsort((lab, -count, at))  # per item: most votes first, then tie order
+    tallied = [
+        [labels[c], v] for c, v in zip(lab[order].tolist(), count[order].tolist(), strict=True)
+    ]
+    bounds = np.cumsum(np.count_nonzero(tally, axis=1)).tolist()
+    rows, first = [], 0
+    for i, w, conf, size, last in zip(
+        ids, winner.tolist(), share.tolist(), sizes, bounds, strict=True
+    ):
+        won = labels[w]
+        rows.append(
+            {
+                "item_id": i,
+                "question": q.name,
+                "project_id": project_id,
+                "result": {"labels": [] if won is None else [won]},
+                "confidence": conf,
+                "method": "majority",
+                "support": {"n": size, "votes": tallied[first:last]},
+                "n_annotations": size,
+                "computed_at": now,
+            }
+        )
+        first = last
+    return rows
+
+
+def _row(
+    project_id: int, question: str, item_id: int, c: Any, method: str, n: int, now: Any
+) -> dict[str, Any]:
+    return {
+        "item_id": item_id,
+        "question": question,
+        "project_id": project_id,
+        "result": c.result,
+        "confidence": _finite(c.confidence),
+        "method": method,
+        "support": _jsonable(c.support),
+        "n_annotations": n,
+        "computed_at": now,
+    }
 
 
 def _consolidate_batch(
@@ -134,26 +261,16 @@ def _consolidate_batch(
     rows: list[tuple[int, int, dict[str, Any]]],
     method: str,
     now: Any,
-) -> list[ConsolidatedResult]:
+) -> list[dict[str, Any]]:
     if not rows:
         return []
     config = {**q.config, "method": method}
     fitted = consolidate_classification_batch(rows, config)
-    n = {}
+    n: dict[Any, int] = {}
     for item, _, _ in rows:
         n[item] = n.get(item, 0) + 1
     return [
-        ConsolidatedResult(
-            item_id=int(item),  # type: ignore[call-overload]
-            question=q.name,
-            project_id=project_id,
-            result=c.result,
-            confidence=_finite(c.confidence),
-            method=method,
-            support=_jsonable(c.support),
-            n_annotations=n[item],
-            computed_at=now,
-        )
+        _row(project_id, q.name, int(item), c, method, n[item], now)  # type: ignore[call-overload]
         for item, c in fitted.items()
     ]
 
@@ -162,11 +279,12 @@ async def _store(
     db: Database,
     project_id: int,
     item_ids: list[int],
-    rows: list[ConsolidatedResult],
+    rows: list[dict[str, Any]],
     keep: list[str],
     only: str | None = None,
 ) -> None:
-    """Replaces the page's results (questions in ``keep`` are written later, by the batch)."""
+    """Replaces the page's results (questions in ``keep`` are written later, by the batch).
+    Rows are inserted as plain values: building ORM objects cost more than consolidating."""
     for start in range(0, max(len(item_ids), 1), PAGE):
         chunk = set(item_ids[start : start + PAGE])
         async with db.write() as s:
@@ -176,7 +294,9 @@ async def _store(
             if only:
                 q = q.where(ConsolidatedResult.question == only)
             await s.execute(q)
-            s.add_all([r for r in rows if r.item_id in chunk])
+            batch = [r for r in rows if r["item_id"] in chunk]
+            if batch:
+                await s.execute(insert(ConsolidatedResult), batch)
 
 
 def _finite(x: float) -> float:
@@ -184,8 +304,14 @@ def _finite(x: float) -> float:
 
 
 def _jsonable(value: Any) -> Any:
+    # Plain leaves are tested first by exact type: supports of shape kinds hold many of them.
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {k if type(k) is str else str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, np.generic):
@@ -218,19 +344,28 @@ def _num(x: float) -> float | None:
 async def project_agreement(
     db: Database, project: Project, *, n_boot: int = 1000, seed: int = 0
 ) -> list[dict[str, Any]]:
-    """Per question: the kind's agreement measure (with a bootstrap interval for alpha-based
-    kinds) and, for classification, one binary alpha per label with its interval."""
+    """Per question: the kind's agreement measure with its bootstrap interval, the
+    coefficients of ``agreement_report.extras`` (Fleiss' kappa, Cohen's kappa matrix, mean
+    IoU, overlap F1, WER and CER, as they apply), and one entry per label: binary alpha for
+    classification, the kind's measure on that label's shapes for shape kinds."""
+    from truthline.db.models import User
+
     async with db.read() as s:
         questions = await questions_of(s, project)
+        names = dict((await s.execute(select(User.id, User.username))).all())
     per_q: dict[str, list[dict[int, dict[str, Any]]]] = {q.name: [] for q in questions}
     async for items, latest in pages(db, project.id):
         for q in questions:
             per_q[q.name] += [a for i in items if (a := answers(latest[i.id], q.name))]
-    return [_question_agreement(q, per_q[q.name], n_boot, seed) for q in questions]
+    return [_question_agreement(q, per_q[q.name], n_boot, seed, names) for q in questions]
 
 
 def _question_agreement(
-    q: Question, items: list[dict[int, dict[str, Any]]], n_boot: int, seed: int
+    q: Question,
+    items: list[dict[Any, dict[str, Any]]],
+    n_boot: int,
+    seed: int,
+    names: dict[int, str] | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {
         "question": q.name,
@@ -258,8 +393,13 @@ def _question_agreement(
         higher_is_better=ka.higher_is_better,
         percent_agreement=_num(ka.details.get("percent_agreement", float("nan"))),
     )
+    out.update(agreement_report.extras(q, items, ka.details, names or {}, n_boot, seed))
     if q.kind == "classification":
-        out["labels"] = label_agreement(q, items, n_boot, seed)
+        out["labels"] = [
+            {**x, "metric": "binary_alpha"} for x in label_agreement(q, items, n_boot, seed)
+        ]
+    elif q.kind in agreement_report.SHAPES:
+        out["labels"] = agreement_report.shape_labels(q, items, n_boot, seed)
     return out
 
 

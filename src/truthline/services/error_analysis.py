@@ -1,13 +1,15 @@
 """Error analysis for the quality dashboard, from review verdicts: error codes Pareto, by
 annotator, label, guideline section and week; the label confusion matrix (annotator vs
-consolidated); per-annotator trend; the coaching list; and the item ids behind any cell."""
+consolidated); per-annotator trend; the coaching list; and the item ids behind any cell of
+the dashboard (reviewed, annotated, scored against the consolidated result or gold, or one
+confusion cell); and the CSV writer every dashboard download uses."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +35,15 @@ class Row:
     week: str
     fixed_annotation_id: int | None
     created_at: datetime
+    sections: set[str] = field(default_factory=set)  # of its codes; NONE for no section
+
+
+# A filter value for "no section" and "no label": the dashboard shows both as "(none)".
+NONE = "(none)"
+# What a drill-down lists: items behind verdicts, items the annotator annotated, items whose
+# answer to a question was scored against the consolidated result, gold-scored items, or the
+# items of one cell of the confusion matrix.
+DRILLS = ("reviewed", "annotated", "scored", "gold", "confusion")
 
 
 @dataclass
@@ -41,6 +52,11 @@ class Filters:
     code: str | None = None
     label: str | None = None
     week: str | None = None
+    section: str | None = None  # a guideline section of the taxonomy, or NONE
+    of: str = "reviewed"
+    question: str | None = None
+    given: str | None = None  # confusion cell: the label given (NONE: no label)
+    consolidated: str | None = None  # confusion cell: the consolidated label
 
     def keep(self, r: Row) -> bool:
         return (
@@ -48,6 +64,7 @@ class Filters:
             and (self.code is None or self.code in r.codes)
             and (self.label is None or self.label in r.labels)
             and (self.week is None or self.week == r.week)
+            and (self.section is None or self.section in r.sections)
         )
 
 
@@ -57,6 +74,11 @@ def iso_week(when: datetime) -> str:
 
 
 async def load_rows(db: Database, project: Project, filters: Filters | None = None) -> list[Row]:
+    taxonomy = quality_of(project).codes()
+
+    def sections(codes: list[str]) -> set[str]:
+        return {(e.section if (e := taxonomy.get(c)) and e.section else NONE) for c in codes}
+
     async with db.read() as s:
         q = (
             select(ReviewVerdict, Annotation.result, User.username)
@@ -78,6 +100,7 @@ async def load_rows(db: Database, project: Project, filters: Filters | None = No
                 iso_week(v.created_at),
                 v.fixed_annotation_id,
                 v.created_at,
+                sections(list(v.error_codes or [])),
             )  # fmt: skip
             for v, result, name in await s.execute(q)
         ]
@@ -215,13 +238,13 @@ async def confusion(
             for start in range(0, len(ids), 500):
                 latest = await latest_for_items(s, ids[start : start + 500])
                 for item_id, per in latest.items():
-                    want = _first(refs[item_id])
+                    want = first_label(refs[item_id])
                     for u, a in per.items():
                         if filters and filters.annotator not in (None, names.get(u), str(u)):
                             continue
                         got = a.result.get(q.name)
                         if got is not None:
-                            cells[(_first(got), want)] += 1
+                            cells[(first_label(got), want)] += 1
             labels = sorted({x for pair in cells for x in pair})
             out.append(
                 {
@@ -233,17 +256,19 @@ async def confusion(
     return out
 
 
-def _first(result: dict[str, Any]) -> str:
+def first_label(result: dict[str, Any]) -> str:
+    """A classification answer as one confusion label: its labels sorted and joined by |."""
     labels = result.get("labels") or []
     return "|".join(sorted(map(str, labels))) if labels else ""
 
 
-def to_csv(rows: list[dict[str, Any]]) -> str:
-    """Flat CSV of a list of dicts; nested values are written as JSON-like text."""
+def to_csv(rows: list[dict[str, Any]], fields: list[str] | None = None) -> str:
+    """Flat CSV of a list of dicts (columns: ``fields``, else the first row's keys); nested
+    values are written as JSON text. With ``fields`` an empty table still has its header."""
     buf = io.StringIO()
-    if not rows:
+    if not rows and not fields:
         return ""
-    fields = list(rows[0])
+    fields = fields or list(rows[0])
     writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     for r in rows:
@@ -261,11 +286,14 @@ def _cell(v: Any) -> Any:
     return "" if v is None else v
 
 
-def confusion_csv(matrices: list[dict[str, Any]]) -> str:
-    flat = [
+CONFUSION_FIELDS = ["question", "given", "consolidated", "count"]
+
+
+def confusion_rows(matrices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The confusion matrices as one row per cell."""
+    return [
         {"question": m["question"], "given": g, "consolidated": w, "count": m["matrix"][i][j]}
         for m in matrices
         for i, g in enumerate(m["labels"])
         for j, w in enumerate(m["labels"])
     ]
-    return to_csv(flat)

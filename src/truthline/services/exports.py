@@ -1,4 +1,5 @@
-"""Export of a project as JSONL: every item, its annotations and predictions, streamed.
+"""Export of a project as JSONL: every item with its predictions and the parts asked for
+(raw annotations, and the quality parts of ``quality_export``), streamed.
 
 Memory stays constant: items are read in keyset pages and each line is written as soon as it
 is built. ``versions="latest"`` gives each annotator's latest version; ``"all"`` every version.
@@ -31,6 +32,7 @@ from truthline.errors import InvalidInput
 
 PAGE = 2000
 FORMATS = ("jsonl",)
+DEFAULT_PARTS = ("annotations",)  # what an export without ``include`` carries
 
 I = Item.__table__  # noqa: E741
 AN = Annotation.__table__
@@ -128,14 +130,16 @@ class _NaiveDateTime(Text):
 _PAGES: dict[bool, _Page] = {}
 
 
-def _read_page(conn: Connection, page: _Page, project_id: int, after: int) -> tuple:
+def _read_page(
+    conn: Connection, page: _Page, project_id: int, after: int, annotations: bool = True
+) -> tuple:
     items = conn.execute(page.items, {"pid": project_id, "after": after}).all()
     if not items:
         return items, [], []
     span = {"pid": project_id, "first": items[0][0], "last": items[-1][0]}
     return (
         items,
-        conn.execute(page.annotations, span).all(),
+        conn.execute(page.annotations, span).all() if annotations else [],
         conn.execute(page.predictions, span).all(),
     )
 
@@ -202,7 +206,8 @@ def _annotation_entries(
     return out
 
 
-def _lines(items: list, anns: dict, pred_rows: list, quality: dict | None = None) -> bytes:
+def _lines(items: list, anns: dict | None, pred_rows: list, quality: dict | None = None) -> bytes:
+    """One JSON line per item; ``anns`` None leaves the annotations out."""
     preds: dict[int, list[dict[str, Any]]] = {}
     for item_id, source, score, result in pred_rows:
         entry = {"source": source, "score": score, "result": _json(result)}
@@ -220,9 +225,10 @@ def _lines(items: list, anns: dict, pred_rows: list, quality: dict | None = None
             "stage": stage,
             "priority": priority,
             "data": _json(data),
-            "annotations": anns.get(item_id, empty),
-            "predictions": preds.get(item_id, empty),
         }
+        if anns is not None:
+            line["annotations"] = anns.get(item_id, empty)
+        line["predictions"] = preds.get(item_id, empty)
         if meta is not None and meta not in EMPTY_OBJECT:
             media = (orjson.loads(meta) or {}).get("media")
             if media:
@@ -235,12 +241,14 @@ def _lines(items: list, anns: dict, pred_rows: list, quality: dict | None = None
 
 
 def check_include(include: tuple[str, ...]) -> tuple[str, ...]:
+    """The parts named, each once; raw ``annotations`` or any quality part."""
     from truthline.services.quality_export import INCLUDES
 
-    unknown = [part for part in include if part not in INCLUDES]
+    known = (*DEFAULT_PARTS, *INCLUDES)
+    unknown = [part for part in include if part not in known]
     if unknown:
         raise InvalidInput(
-            f"unknown include {unknown[0]!r}; known: {', '.join(INCLUDES)}",
+            f"unknown include {unknown[0]!r}; known: {', '.join(known)}",
             field="include",
             value=unknown[0],
         )
@@ -257,10 +265,14 @@ async def _quality(db: Database, project: Project, items: list, include: tuple[s
 async def stream_jsonl(
     db: Database, project: Project, *, versions: str = "latest", include: tuple[str, ...] = ()
 ) -> AsyncIterator[bytes]:
-    """Yields chunks of JSONL bytes (one page of items per chunk). ``include`` adds a
-    ``quality`` object per item: any of consolidated, agreement, review, gold."""
+    """Yields chunks of JSONL bytes (one page of items per chunk). ``include`` names the parts
+    each line carries besides the item and its predictions: ``annotations`` (the raw
+    annotations) and any of consolidated, agreement, review, gold (in a ``quality`` object).
+    Without ``include`` a line carries the annotations alone."""
     check_options("jsonl", versions)
-    include = check_include(include)
+    parts = check_include(include) or DEFAULT_PARTS
+    with_annotations = "annotations" in parts
+    extras = tuple(p for p in parts if p != "annotations")
     async with db.read() as s:
         users = dict((await s.execute(select(User.id, User.username))).all())
         schema_versions = dict(
@@ -276,15 +288,21 @@ async def stream_jsonl(
     if page is None:
         page = _PAGES[db.is_sqlite] = _Page(db.is_sqlite)
     # The next page is read (in the database thread on SQLite) while this one is written out.
-    ahead = asyncio.ensure_future(db.run_read(_read_page, page, project.id, 0))
+    ahead = asyncio.ensure_future(db.run_read(_read_page, page, project.id, 0, with_annotations))
     try:
         while True:
             items, ann_rows, pred_rows = await ahead
             if not items:
                 return
-            ahead = asyncio.ensure_future(db.run_read(_read_page, page, project.id, items[-1][0]))
-            anns = _annotation_entries(ann_rows, versions, users, schema_versions)
-            quality = await _quality(db, project, items, include) if include else None
+            ahead = asyncio.ensure_future(
+                db.run_read(_read_page, page, project.id, items[-1][0], with_annotations)
+            )
+            anns = (
+                _annotation_entries(ann_rows, versions, users, schema_versions)
+                if with_annotations
+                else None
+            )
+            quality = await _quality(db, project, items, extras) if extras else None
             yield _lines(items, anns, pred_rows, quality)
     finally:
         if not ahead.done():

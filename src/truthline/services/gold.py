@@ -2,8 +2,10 @@
 accuracy per annotator, and flagging (optionally pausing) those who fall under the threshold.
 
 A gold item is moved to the ``gold`` stage with no free slots, so the ordinary queue never
-hands it out; ``lease_gold`` gives it as an annotate-stage lease (the annotator cannot tell it
-from any other task), never twice to the same person.
+hands it out; ``lease_gold`` gives it as an annotate-stage lease, never twice to the same
+person. The annotator cannot tell it from any other task: every answer they get shows it as an
+annotate-stage item (``disguise``), and a submit says nothing of gold unless the project turns
+feedback on.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from truthline.db.models import (
     SchemaVersion,
     User,
 )
+from truthline.db.models_qualification import QualificationAttempt, QualificationGoldEntry
 from truthline.db.session import Database
 from truthline.db.types import utcnow
 from truthline.errors import Conflict, InvalidInput, NotFound
@@ -44,9 +47,26 @@ MIN_FLAG_SCORES = 5  # never flag on fewer gold scores than this (or the window,
 
 @dataclass
 class GoldFeedback:
+    """What a gold submit's answer shows the annotator; only when the project's feedback is on."""
+
     score: float
     passed: bool
-    feedback: str | None  # None when the project turns feedback off
+    feedback: str
+
+
+def sees_gold(access: ProjectAccess) -> bool:
+    """Whether the person may know which items are gold: those who read the project's quality
+    (leads, reviewers, viewers). Annotators never do."""
+    return access.can("quality.read")
+
+
+def disguise(overlap: int, submitted: bool) -> tuple[str, int]:
+    """(stage, submitted_count) that a gold item shows to someone who may not know it is gold:
+    an annotate-stage item nobody else has submitted, then, once they submitted it, one with
+    their submit only (done when the project's overlap is 1)."""
+    if not submitted:
+        return "annotate", 0
+    return ("done" if overlap <= 1 else "annotate"), 1
 
 
 async def _item(s: AsyncSession, project_id: int, item_id: int) -> Item:
@@ -168,15 +188,22 @@ async def pick_gold(
     rng: random.Random | None = None,
 ) -> Item | None:
     """A gold item for this person's next task, at the project's gold rate: one they have
-    never been given nor annotated. None when this task is not gold or none is left."""
+    never been given, annotated nor met in a qualification quiz they took. None when this
+    task is not gold or none is left."""
     if stage != "annotate" or not _wants_gold(quality_of(project).gold, rng):
         return None
     seen = exists().where(Assignment.item_id == GoldItem.item_id, Assignment.user_id == user_id)
     done = exists().where(Annotation.item_id == GoldItem.item_id, Annotation.user_id == user_id)
+    # A gold item met in a qualification quiz would be recognised as gold in the queue.
+    quizzed = exists().where(
+        QualificationGoldEntry.item_id == GoldItem.item_id,
+        QualificationAttempt.quiz_id == QualificationGoldEntry.quiz_id,
+        QualificationAttempt.user_id == user_id,
+    )
     q = (
         select(Item)
         .join(GoldItem, GoldItem.item_id == Item.id)
-        .where(GoldItem.project_id == project.id, ~seen, ~done)
+        .where(GoldItem.project_id == project.id, ~seen, ~done, ~quizzed)
         .order_by(func.random())
         .limit(1)
     )
@@ -240,7 +267,8 @@ async def after_submit(
     s: AsyncSession, project: Project, item: Item, annotation: Annotation
 ) -> GoldFeedback | None:
     """Scores a first annotate-stage submit of a gold item (in the submit's transaction),
-    updates the annotator's rolling accuracy and flag; returns what to show them."""
+    updates the annotator's rolling accuracy and flag; returns what to show them (None when
+    the item is not gold or the project's gold feedback is off)."""
     if annotation.stage != "annotate" or annotation.version != 1:
         return None
     gold = await s.get(GoldItem, item.id)
@@ -249,9 +277,7 @@ async def after_submit(
     settings = quality_of(project).gold
     scored = await s.scalar(select(GoldScore).where(GoldScore.annotation_id == annotation.id))
     if scored is not None:  # already scored (steps run again): one score per annotation
-        return GoldFeedback(
-            scored.score, scored.passed, gold.feedback if settings.feedback else None
-        )
+        return _shown(settings, scored.score, scored.passed, gold.feedback)
     version = await s.get(SchemaVersion, project.schema_version_id)
     assert version is not None
     questions = {q["name"]: q for q in version.schema.get("questions", [])}
@@ -270,7 +296,12 @@ async def after_submit(
     )
     await s.flush()
     await _update_flag(s, project, annotation.user_id, settings)
-    return GoldFeedback(score, passed, gold.feedback if settings.feedback else None)
+    return _shown(settings, score, passed, gold.feedback)
+
+
+def _shown(settings: GoldSettings, score: float, passed: bool, text: str) -> GoldFeedback | None:
+    # With feedback off the submit must look like any other: no score, no verdict, no key.
+    return GoldFeedback(score, passed, text or "") if settings.feedback else None
 
 
 async def rolling(s: AsyncSession, project_id: int, user_id: int, window: int) -> tuple[float, int]:
@@ -283,6 +314,30 @@ async def rolling(s: AsyncSession, project_id: int, user_id: int, window: int) -
         )
     )
     return (sum(scores) / len(scores) if scores else float("nan")), len(scores)
+
+
+async def failed_recently(
+    s: AsyncSession, project_id: int, user_ids: set[int] | list[int], window: int
+) -> set[int]:
+    """Those of ``user_ids`` who failed at least one of their last ``window`` gold scores (the
+    same rolling window that flags annotators)."""
+    if not user_ids:
+        return set()
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=GoldScore.user_id,
+            order_by=(GoldScore.created_at.desc(), GoldScore.id.desc()),
+        )
+        .label("n")
+    )
+    recent = (
+        select(GoldScore.user_id, GoldScore.passed, rank)
+        .where(GoldScore.project_id == project_id, GoldScore.user_id.in_(list(user_ids)))
+        .subquery()
+    )
+    failed = select(recent.c.user_id).where(recent.c.n <= window, recent.c.passed.is_(False))
+    return set(await s.scalars(failed.distinct()))
 
 
 async def _update_flag(

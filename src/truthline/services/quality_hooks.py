@@ -34,8 +34,9 @@ async def after_submit(
     s: AsyncSession, project: Project, item: Item, annotation: Annotation
 ) -> dict[str, Any]:
     """Scores a gold submit and closes a rework; returns what the submit's answer adds
-    (``gold``: score, passed, feedback) or an empty dict. Call after the annotation row is
-    flushed (it needs its id)."""
+    (``gold``: score, passed, feedback, only when the project's gold feedback is on, so that
+    otherwise a gold submit is answered like any other) or an empty dict. Call after the
+    annotation row is flushed (it needs its id)."""
     out: dict[str, Any] = {}
     feedback = await gold.after_submit(s, project, item, annotation)
     if feedback is not None:

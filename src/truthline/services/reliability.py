@@ -1,32 +1,42 @@
-"""Per-annotator reliability: agreement with the consolidated results, gold accuracy, the
-Dawid-Skene confusion matrix of single-choice questions and the per-label 2 x 2 confusions of
+"""Per-annotator reliability: agreement with the consensus, gold accuracy, the Dawid-Skene
+confusion matrix of single-choice questions and the per-label 2 x 2 confusions of
 multiple-choice ones; and reviewer agreement on the share of annotations judged by two
-reviewers."""
+reviewers.
+
+Agreement with the consensus is leave-one-out where it can be: on an item with at least two
+other answers, an annotator is scored against the consolidation of the others' answers alone
+(their majority, for a choice; none when they split evenly, and the answer is then not
+scored), so nobody is graded against their own vote. The others'
+answers are taken as consolidation takes them, a reviewer's fix in place of the version it
+corrected; the annotator is scored on what they submitted. With one other answer there is no
+majority to leave one out of, and the stored consolidated result is the reference, as it is
+for kinds that cannot be consolidated here."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from typing import Any
 
 import numpy as np
 from sqlalchemy import select
 
-from truthline.db.models import ConsolidatedResult, Project, ReviewVerdict, User
+from truthline.db.models import ConsolidatedResult, Item, Project, ReviewVerdict, User
 from truthline.db.session import Database
-from truthline.quality import QualityInputError, dawid_skene
+from truthline.quality import QualityInputError, consolidate, dawid_skene
 from truthline.quality.agreement import (
     krippendorff_alpha,
     krippendorff_alpha_ci,
     percent_agreement,
     score_against,
 )
-from truthline.quality.consolidation import encode_annotations
+from truthline.quality.consolidation import encode_annotations, registered_kinds
 from truthline.quality.consolidation.choice import class_names
 from truthline.quality.dawid_skene import multilabel_dawid_skene
 from truthline.quality.reliability import summarize
 from truthline.services.gold import gold_summary
-from truthline.services.quality_data import Question, answers, pages, questions_of
+from truthline.services.quality_data import Latest, Question, answers, pages, questions_of
 from truthline.services.quality_settings import quality_of
 
 
@@ -44,20 +54,15 @@ async def annotator_reliability(db: Database, project: Project) -> dict[str, Any
         q.name: [] for q in questions if q.kind == "classification"
     }
     counts: dict[int, int] = defaultdict(int)
-    async for items, latest in pages(db, project.id):
-        ref = await _consolidated(db, [i.id for i in items])
+    async for items, latest, ref in scored_pages(db, project.id):
         for i in items:
             for u in latest[i.id]:
                 counts[u] += 1
             for q in questions:
-                given = answers(latest[i.id], q.name)
                 if q.name in coded:
+                    given = _submitted(latest[i.id], q.name)
                     coded[q.name] += [(i.id, u, r) for u, r in given.items()]
-                reference = ref.get((i.id, q.name))
-                if reference is None or len(given) < 2:
-                    continue
-                for u, r in given.items():
-                    scores[q.name].append((u, _score(q, r, reference)))
+                scores[q.name] += item_scores(q, i, latest[i.id], ref.get((i.id, q.name)))
     by_name = {q.name: q for q in questions}
     confusion = {
         name: _confusion(by_name[name], rows)
@@ -93,6 +98,84 @@ async def annotator_reliability(db: Database, project: Project) -> dict[str, Any
         ],
         "labels": {name: c["labels"] for name, c in confusion.items() if c},
     }
+
+
+MIN_OTHERS = 2  # answers besides the annotator's own needed to leave theirs out
+
+
+async def scored_pages(
+    db: Database, project_id: int, after: int = 0
+) -> AsyncIterator[tuple[list[Item], dict[int, dict[int, Latest]], dict[tuple[int, str], dict]]]:
+    """The pages the consensus scores are computed on: items with their latest answers
+    (reviewers' fixes applied) and their stored consolidated results by (item, question)."""
+    async for items, latest in pages(db, project_id, fixes=True, after=after):
+        yield items, latest, await _consolidated(db, [i.id for i in items])
+
+
+def item_scores(
+    q: Question, item: Item, latest: dict[int, Latest], stored: dict[str, Any] | None
+) -> list[tuple[int, float]]:
+    """(annotator, score) for one question of one item, as the annotators view counts them:
+    each annotator's own submitted answer against the consensus of the others, in which
+    reviewers' fixes count."""
+    context = {"media": (item.meta or {}).get("media", {})}
+    fixed = answers(latest, q.name)
+    return consensus_scores(q, _submitted(latest, q.name), stored, context, basis=fixed)
+
+
+def _submitted(latest: dict[int, Latest], question: str) -> dict[int, dict[str, Any]]:
+    """annotator -> the answer they submitted (not a reviewer's fix of it)."""
+    own = {u: a.result if a.original is None else a.original for u, a in latest.items()}
+    return {u: r[question] for u, r in own.items() if r.get(question) is not None}
+
+
+def consensus_scores(
+    q: Question,
+    given: dict[int, dict[str, Any]],
+    stored: dict[str, Any] | None,
+    context: dict[str, Any] | None = None,
+    *,
+    basis: dict[int, dict[str, Any]] | None = None,
+) -> list[tuple[int, float]]:
+    """(annotator, score) of each answer in ``given`` to one question of one item with two or
+    more answers, against the consolidation of the other annotators' answers in ``basis``
+    (default ``given``; the answers with reviewers' fixes in place) when there are at least
+    MIN_OTHERS of them (leave one out; on a single choice that the others split evenly there
+    is no majority, and the answer is not scored), else against ``stored``, the item's
+    consolidated result (skipped when there is none)."""
+    if len(given) < 2:
+        return []
+    basis = given if basis is None else basis
+    out = []
+    for user_id, result in given.items():
+        reference = _reference(q, user_id, basis, stored, context)
+        if reference is not None:
+            out.append((user_id, _score(q, result, reference)))
+    return out
+
+
+def _reference(
+    q: Question,
+    user_id: int,
+    basis: dict[int, dict[str, Any]],
+    stored: dict[str, Any] | None,
+    context: dict[str, Any] | None,
+) -> dict[str, Any] | None:
+    others = [r for u, r in sorted(basis.items()) if u != user_id]
+    if len(others) < MIN_OTHERS or q.kind not in registered_kinds():
+        return stored
+    try:
+        consensus = consolidate(q.kind, others, q.config, context)  # type: ignore[arg-type]
+    except QualityInputError:
+        return stored
+    if q.single_choice and _tied(consensus.support):
+        return None  # the others split evenly: no majority to be right or wrong against
+    return consensus.result
+
+
+def _tied(support: dict[str, Any]) -> bool:
+    votes = support.get("votes") or []
+    return len(votes) >= 2 and votes[0][1] == votes[1][1]
 
 
 def _score(q: Question, result: dict[str, Any], reference: dict[str, Any]) -> float:

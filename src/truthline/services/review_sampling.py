@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -17,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from truthline.db.models import (
     Annotation,
     Assignment,
-    GoldScore,
     Item,
     Project,
     ReviewBatch,
@@ -25,12 +25,14 @@ from truthline.db.models import (
 )
 from truthline.db.types import utcnow
 from truthline.quality import QualityInputError, consolidate
+from truthline.quality.agreement import score_against
 from truthline.quality.sampling import (
     random_sample,
-    risk_weighted_sample,
+    risk_ranked_sample,
     sampling_plan,
-    stratified_sample,
+    stratified_items,
 )
+from truthline.services.gold import failed_recently
 from truthline.services.quality_data import latest_for_items, questions_of
 from truthline.services.quality_settings import ReviewSettings, quality_of
 
@@ -171,31 +173,30 @@ async def draw_batch(
 async def _select(
     s: AsyncSession, project: Project, cfg: ReviewSettings, lot: list[int], n: int, seed: int
 ) -> list[int]:
+    """Exactly ``n`` items of the pool or lot (all of it when n reaches its size)."""
     if n >= len(lot):
         return list(lot)
     if cfg.mode == "stratified":
         return await _stratified(s, lot, n, seed)
     if cfg.mode == "risk":
         risks = await item_risks(s, project, lot)
-        return [int(i) for i in risk_weighted_sample(lot, [risks[i] for i in lot], n, seed)]  # type: ignore[call-overload]
+        ranked = risk_ranked_sample(lot, [risks[i].total for i in lot], n, seed)
+        return [int(i) for i in ranked]  # type: ignore[call-overload]
     return [int(i) for i in random_sample(lot, n, seed)]  # type: ignore[call-overload]
 
 
 async def _stratified(s: AsyncSession, lot: list[int], n: int, seed: int) -> list[int]:
-    """Strata are (annotator, label) over the lot's annotations; the items of the drawn
-    annotations are reviewed, so every annotator and label is represented in proportion."""
+    """Strata are (annotator, labels given) over the lot's annotations; an item with k
+    annotators sits in k strata. ``n`` items (not annotations) are drawn, allocated to the
+    strata in proportion to their annotations, so every annotator and label is represented
+    in proportion and the sample is the size the rate or the Z1.4 plan asks for."""
     latest = await latest_for_items(s, lot)
-    units: list[tuple[int, int]] = []
-    strata: list[str] = []
-    for item_id in lot:
-        for user_id, a in sorted(latest.get(item_id, {}).items()):
-            units.append((item_id, user_id))
-            strata.append(f"{user_id}|{'/'.join(sorted(map(str, labels_of(a.result))))}")
-    if not units:
-        return [int(i) for i in random_sample(lot, n, seed)]  # type: ignore[call-overload]
-    n_units = min(len(units), math.ceil(len(units) * n / len(lot)))
-    picked = stratified_sample(list(range(len(units))), strata, n_units, seed)
-    return sorted({units[int(u)][0] for u in picked})  # type: ignore[call-overload]
+    units = [
+        (item_id, f"{user_id}|{'/'.join(sorted(map(str, labels_of(a.result))))}")
+        for item_id in lot
+        for user_id, a in sorted(latest.get(item_id, {}).items())
+    ]
+    return [int(i) for i in stratified_items(units, lot, n, seed)]  # type: ignore[call-overload]
 
 
 def labels_of(result: Any) -> set[str]:
@@ -215,9 +216,29 @@ def labels_of(result: Any) -> set[str]:
     return found
 
 
-async def item_risks(s: AsyncSession, project: Project, item_ids: list[int]) -> dict[int, float]:
-    """Risk of each item: 1 - the lowest consolidation confidence of its questions, plus 1 if
-    an annotator is new to the project, plus 1 if an annotator failed a gold item lately."""
+@dataclass(frozen=True)
+class ItemRisk:
+    """Why an item is risky; each factor adds to ``total``, the key the sample is ranked by."""
+
+    disagreement: float  # 1 - the annotators' mean pairwise agreement, worst question
+    low_confidence: float  # 1 - the lowest consolidation confidence of its questions
+    new_annotator: bool  # an annotator with fewer submits than review.new_annotator_items
+    failed_gold: bool  # an annotator who failed gold within the gold rolling window
+
+    @property
+    def total(self) -> float:
+        return (
+            BASE_RISK
+            + self.disagreement
+            + self.low_confidence
+            + float(self.new_annotator)
+            + float(self.failed_gold)
+        )
+
+
+async def item_risks(s: AsyncSession, project: Project, item_ids: list[int]) -> dict[int, ItemRisk]:
+    """The risk factors of each item (``ItemRisk``). Agreement and confidence are computed
+    from the annotators' latest answers: with one answer there is nothing to disagree on."""
     cfg = quality_of(project)
     questions = await questions_of(s, project)
     latest = await latest_for_items(s, item_ids)
@@ -235,29 +256,45 @@ async def item_risks(s: AsyncSession, project: Project, item_ids: list[int]) -> 
             )
         ).all()
     )
-    failed = set(
-        await s.scalars(
-            select(GoldScore.user_id).where(
-                GoldScore.project_id == project.id,
-                GoldScore.user_id.in_(users),
-                GoldScore.passed.is_(False),
-            )
-        )
-    )
+    failed = await failed_recently(s, project.id, users, cfg.gold.flag_window)
     risks = {}
     for item_id in item_ids:
         per = latest.get(item_id, {})
-        confidence = 1.0
+        agreement = confidence = 1.0
         for q in questions:
             given = [a.result[q.name] for a in per.values() if a.result.get(q.name) is not None]
             if len(given) >= 2:
-                try:
-                    confidence = min(confidence, consolidate(q.kind, given, q.config).confidence)
-                except QualityInputError:
-                    confidence = min(confidence, 0.5)
-        new = any(counts.get(u, 0) < cfg.review.new_annotator_items for u in per)
-        risks[item_id] = BASE_RISK + (1 - confidence) + float(new) + float(bool(failed & set(per)))
+                agreement = min(agreement, _pairwise_agreement(q.kind, given, q.config))
+                confidence = min(confidence, _confidence(q.kind, given, q.config))
+        risks[item_id] = ItemRisk(
+            disagreement=1 - agreement,
+            low_confidence=1 - confidence,
+            new_annotator=any(counts.get(u, 0) < cfg.review.new_annotator_items for u in per),
+            failed_gold=bool(failed & set(per)),
+        )
     return risks
+
+
+def _pairwise_agreement(kind: str, given: list[Any], config: dict[str, Any]) -> float:
+    """Mean score of each answer against each other one (both ways: some scores are not
+    symmetric); 0.5 when the kind cannot score them."""
+    try:
+        scores = [
+            float(score_against(kind, a, b, config))
+            for i, a in enumerate(given)
+            for j, b in enumerate(given)
+            if i != j
+        ]
+    except (QualityInputError, KeyError):
+        return 0.5
+    return sum(scores) / len(scores)
+
+
+def _confidence(kind: str, given: list[Any], config: dict[str, Any]) -> float:
+    try:
+        return float(consolidate(kind, given, config).confidence)
+    except QualityInputError:
+        return 0.5
 
 
 async def close_batch(s: AsyncSession, project: Project) -> ReviewBatch | None:

@@ -1,4 +1,6 @@
-"""Error analysis of review verdicts for the quality dashboard; every view as JSON or CSV."""
+"""Error analysis of review verdicts for the quality dashboard; every view as JSON or CSV
+(``csv_response`` is the one CSV answer of every dashboard route); and the drill-down to the
+items behind any number of the dashboard."""
 
 from __future__ import annotations
 
@@ -27,9 +29,11 @@ from truthline.api.v1 import paging
 from truthline.errors import Forbidden
 from truthline.policies import ProjectAccess, project_access
 from truthline.services import error_analysis as ea
+from truthline.services import quality_drill
 
 router = APIRouter(prefix="/projects/{project}/quality/errors", tags=["quality"])
 Format = Literal["json", "csv"]
+Drill = Literal["reviewed", "annotated", "scored", "gold", "confusion"]
 CSV: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}
 }
@@ -44,9 +48,14 @@ class ErrorFilterQuery:
         code: str | None = Query(default=None, description="an error code of the taxonomy"),
         label: str | None = Query(default=None, description="a label in the judged answer"),
         week: str | None = Query(default=None, description="ISO week, e.g. 2026-W47"),
+        section: str | None = Query(
+            default=None, description=f"a guideline section of the taxonomy; {ea.NONE}: none"
+        ),
         format: Format = Query(default="json", description="json, or csv for a download"),
     ) -> None:
-        self.filters = ea.Filters(annotator=annotator, code=code, label=label, week=week)
+        self.filters = ea.Filters(
+            annotator=annotator, code=code, label=label, week=week, section=section
+        )
         self.format = format
 
 
@@ -57,9 +66,12 @@ async def _access(db: Db, principal: CurrentPrincipal, project: str) -> ProjectA
     return await project_access(db, principal.user, project, "quality.read")
 
 
-def _csv(rows: list[dict[str, Any]], name: str) -> PlainTextResponse:
+def csv_response(
+    rows: list[dict[str, Any]], name: str, fields: list[str] | None = None
+) -> PlainTextResponse:
+    """A dashboard table as a CSV download named ``name``.csv."""
     return PlainTextResponse(
-        ea.to_csv(rows),
+        ea.to_csv(rows, fields),
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{name}.csv"'},
     )
@@ -74,7 +86,7 @@ def _view(
         access = await _access(db, principal, project)
         rows = compute(access, await ea.load_rows(db, access.project, q.filters))
         if q.format == "csv":
-            return _csv(rows, name)
+            return csv_response(rows, name)
         return model.model_validate({"items": rows})
 
     view.__name__ = f"errors_{name.replace('-', '_')}"
@@ -110,7 +122,7 @@ async def confusion(
     access = await _access(db, principal, project)
     matrices = await ea.confusion(db, access.project, ea.Filters(annotator=annotator))
     if format == "csv":
-        return PlainTextResponse(ea.confusion_csv(matrices), media_type="text/csv; charset=utf-8")
+        return csv_response(ea.confusion_rows(matrices), "confusion", ea.CONFUSION_FIELDS)
     return ConfusionRead.model_validate({"questions": matrices})
 
 
@@ -133,7 +145,7 @@ async def coaching(
     limit = paging.check_limit(limit)
     page = ea.coaching(rows, after_id=paging.decode(cursor), limit=limit)
     if q.format == "csv":
-        return _csv(page, "coaching")
+        return csv_response(page, "coaching")
     nxt = paging.encode(page[-1]["verdict_id"]) if len(page) == limit else None
     return RowsPage[CoachingRow].model_validate({"items": page, "next_cursor": nxt})
 
@@ -144,16 +156,24 @@ async def drill_down(
     principal: CurrentPrincipal,
     db: Db,
     q: Filtered,
+    of: Drill = Query(default="reviewed", description="what the number counts"),
+    question: str | None = Query(default=None, description="scored, confusion: the question"),
+    given: str | None = Query(default=None, description=f"confusion: label given ({ea.NONE})"),
+    consolidated: str | None = Query(default=None, description="confusion: consolidated label"),
     cursor: str | None = None,
     limit: int = 50,
 ) -> Any:
-    """The item ids behind a cell of any view: the same filters, reviewed items only."""
+    """The item ids behind a number of the dashboard: reviewed items (the error filters),
+    items an annotator annotated or had scored, or the items of one confusion cell."""
     access = await _access(db, principal, project)
-    rows = await ea.load_rows(db, access.project, q.filters)
+    f = q.filters
+    f.of, f.question, f.given, f.consolidated = of, question, given, consolidated
     limit = paging.check_limit(limit)
-    ids = ea.drill_down(rows, after_id=paging.decode(cursor), limit=limit)
+    ids = await quality_drill.drill_items(
+        db, access.project, f, after_id=paging.decode(cursor), limit=limit
+    )
     if q.format == "csv":
-        return _csv([{"item_id": i} for i in ids], "items")
+        return csv_response([{"item_id": i} for i in ids], "items", ["item_id"])
     nxt = paging.encode(ids[-1]) if len(ids) == limit else None
     return RowsPage[ItemIdRow].model_validate(
         {"items": [{"item_id": i} for i in ids], "next_cursor": nxt}

@@ -23,7 +23,9 @@ async def stream_export(
     format: str = "jsonl",
     versions: str = Query("latest", description="latest | all"),
     include: str = Query(
-        "", description="comma-separated extras: consolidated, agreement, review, gold"
+        "",
+        description="comma-separated parts: annotations, consolidated, agreement, review, gold "
+        "(empty: annotations alone)",
     ),
 ) -> StreamingResponse:
     access = await project_access(state.db, principal.user, project, "export.run")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Any
+
+from fastapi import APIRouter, Query, Response
 
 from truthline.api.deps import CurrentPrincipal, Db
 from truthline.api.schemas import GoldIn, GoldPromoteIn, GoldRead, Page
 from truthline.api.v1 import paging
+from truthline.api.v1.error_analysis import CSV, Format, csv_response
 from truthline.policies import project_access
-from truthline.services import gold
+from truthline.services import gold, quality_tables
 
 router = APIRouter(tags=["quality"])
 
@@ -38,15 +41,19 @@ async def remove_gold(project: str, item_id: int, principal: CurrentPrincipal, d
     return Response(status_code=204)
 
 
-@router.get("/projects/{project}/gold", response_model=Page[GoldRead])
+@router.get("/projects/{project}/gold", response_model=Page[GoldRead], responses=CSV)
 async def list_gold(
     project: str,
     principal: CurrentPrincipal,
     db: Db,
     cursor: str | None = None,
     limit: int = 50,
-) -> Page[GoldRead]:
+    format: Format = Query(default="json", description="csv: every gold item, unpaginated"),
+) -> Any:
     access = await project_access(db, principal.user, project, "quality.manage")
+    if format == "csv":
+        table = await quality_tables.gold_item_rows(db, access.project)
+        return csv_response(table, "gold-items", quality_tables.GOLD_ITEM_FIELDS)
     rows = await gold.list_gold(
         db, access.project, after_id=paging.decode(cursor), limit=paging.check_limit(limit)
     )

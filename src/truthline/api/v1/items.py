@@ -18,7 +18,7 @@ from truthline.api.schemas import (
 from truthline.api.v1 import paging
 from truthline.errors import NotFound
 from truthline.policies import project_access
-from truthline.services import annotations, audit, browse, predictions, queue
+from truthline.services import annotations, audit, browse, gold, predictions, queue
 from truthline.services.media import media_urls
 
 router = APIRouter(tags=["items"])
@@ -30,6 +30,13 @@ def item_read(item: Any, secret: str | None, ttl: int = 600, cls: type = ItemRea
     read.media = (item.meta or {}).get("media", {})
     if secret:
         read.media_urls = media_urls(item.data, secret, ttl, read.media)
+    return read
+
+
+def hide_gold(read: ItemRead, overlap: int, submitted: bool) -> ItemRead:
+    """The item as someone who may not know it is gold sees it (``gold.disguise``)."""
+    if read.stage == gold.GOLD_STAGE:
+        read.stage, read.submitted_count = gold.disguise(overlap, submitted)
     return read
 
 
@@ -89,6 +96,9 @@ async def get_item(
         annotation_read(a, names.get(a.user_id))
         for a in await annotations.list_versions(db, access, item_id, all_versions=True)
     ]
+    if not gold.sees_gold(access):
+        mine = any(a.user_id == access.user.id for a in detail.annotations)
+        hide_gold(detail, access.project.overlap, mine)
     await audit.log(
         db,
         principal.user.id,

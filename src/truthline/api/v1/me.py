@@ -7,10 +7,10 @@ from fastapi import APIRouter, Query
 from truthline.api.deps import CurrentPrincipal, Db
 from truthline.api.schemas import HistoryEntry, Page, WorkRead
 from truthline.api.v1 import paging
-from truthline.api.v1.items import annotation_read, item_read
+from truthline.api.v1.items import annotation_read, hide_gold, item_read
 from truthline.api.v1.projects import project_read
 from truthline.policies import project_access
-from truthline.services import annotations, projects, stats
+from truthline.services import annotations, gold, projects, stats
 
 router = APIRouter(prefix="/me", tags=["me"])
 
@@ -44,5 +44,8 @@ async def my_history(
         )
         for a, i in rows
     ]
+    if not gold.sees_gold(access):
+        for entry in entries:
+            hide_gold(entry.item, access.project.overlap, submitted=True)
     next_cursor = paging.encode(rows[-1][0].id) if len(rows) == limit else None
     return Page(items=entries, next_cursor=next_cursor)

@@ -1,8 +1,9 @@
-"""Project quality: settings, consolidation job, agreement, annotator reliability, gold."""
+"""Project quality: settings, consolidation job, agreement (overall and per week), annotator
+reliability, reviewer agreement, gold; every dashboard table also as CSV (``format=csv``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Query, Response
 
@@ -10,12 +11,22 @@ from truthline.api.deps import CurrentPrincipal, Db
 from truthline.api.schemas import JobRead
 from truthline.api.schemas_quality import (
     AgreementRead,
+    AgreementWeekRow,
     AnnotatorReliabilityRead,
     GoldSummaryRead,
     ReviewerAgreementRead,
+    Rows,
 )
+from truthline.api.v1.error_analysis import CSV, Format, csv_response
 from truthline.policies import project_access
-from truthline.services import consolidation, gold, reliability, review_reports
+from truthline.services import (
+    agreement_report,
+    consolidation,
+    gold,
+    quality_tables,
+    reliability,
+    review_reports,
+)
 from truthline.services.quality_settings import QualitySettings, quality_of, set_quality
 
 router = APIRouter(tags=["quality"])
@@ -45,42 +56,90 @@ async def consolidate(project: str, principal: CurrentPrincipal, db: Db) -> JobR
 
 
 NBoot = Query(default=1000, ge=0, le=10_000, description="bootstrap resamples")
+AsCsv = Query(default="json", description="json, or csv for a download")
 
 
 @router.get(
     "/projects/{project}/quality/agreement",
     response_model=AgreementRead,
     response_model_exclude_unset=True,
+    responses=CSV,
 )
 async def agreement(
-    project: str, principal: CurrentPrincipal, db: Db, n_boot: int = NBoot
-) -> AgreementRead:
+    project: str, principal: CurrentPrincipal, db: Db, n_boot: int = NBoot, format: Format = AsCsv
+) -> Any:
     access = await project_access(db, principal.user, project, "quality.read")
     questions = await consolidation.project_agreement(db, access.project, n_boot=n_boot)
+    if format == "csv":
+        rows = quality_tables.agreement_rows(questions)
+        return csv_response(rows, "agreement", quality_tables.AGREEMENT_FIELDS)
     return AgreementRead.model_validate({"questions": questions})
 
 
-@router.get("/projects/{project}/quality/annotators", response_model=AnnotatorReliabilityRead)
-async def annotators(project: str, principal: CurrentPrincipal, db: Db) -> AnnotatorReliabilityRead:
+@router.get(
+    "/projects/{project}/quality/agreement/weekly",
+    response_model=Rows[AgreementWeekRow],
+    responses=CSV,
+)
+async def agreement_weekly(
+    project: str, principal: CurrentPrincipal, db: Db, n_boot: int = NBoot, format: Format = AsCsv
+) -> Any:
+    """Agreement per question and ISO week (the week of each item's latest answer)."""
+    access = await project_access(db, principal.user, project, "quality.read")
+    rows = await agreement_report.agreement_by_week(db, access.project, n_boot=n_boot)
+    if format == "csv":
+        flat = quality_tables.week_rows(rows)
+        return csv_response(flat, "agreement-weekly", quality_tables.WEEK_FIELDS)
+    return Rows[AgreementWeekRow].model_validate({"items": rows})
+
+
+@router.get(
+    "/projects/{project}/quality/annotators",
+    response_model=AnnotatorReliabilityRead,
+    responses=CSV,
+)
+async def annotators(
+    project: str, principal: CurrentPrincipal, db: Db, format: Format = AsCsv
+) -> Any:
     access = await project_access(db, principal.user, project, "quality.read")
     got = await reliability.annotator_reliability(db, access.project)
+    if format == "csv":
+        rows, fields = quality_tables.annotator_rows(got)
+        return csv_response(rows, "annotators", fields)
     return AnnotatorReliabilityRead.model_validate(got)
 
 
-@router.get("/projects/{project}/quality/reviewers", response_model=ReviewerAgreementRead)
+@router.get(
+    "/projects/{project}/quality/reviewers", response_model=ReviewerAgreementRead, responses=CSV
+)
 async def reviewers(
-    project: str, principal: CurrentPrincipal, db: Db, n_boot: int = NBoot
-) -> ReviewerAgreementRead:
+    project: str,
+    principal: CurrentPrincipal,
+    db: Db,
+    n_boot: int = NBoot,
+    format: Format = AsCsv,
+    table: Literal["summary", "verdicts", "pairs", "codes"] = Query(
+        default="summary", description="with format=csv: which table of the view"
+    ),
+) -> Any:
     """Agreement between reviewers on the annotations two of them judged."""
     access = await project_access(db, principal.user, project, "quality.read")
     got = await review_reports.reviewer_agreement(db, access.project, n_boot=n_boot)
+    if format == "csv":
+        rows = quality_tables.reviewer_rows(got, table)
+        return csv_response(rows, f"reviewers-{table}", quality_tables.REVIEWER_FIELDS[table])
     return ReviewerAgreementRead.model_validate(got)
 
 
-@router.get("/projects/{project}/quality/gold", response_model=GoldSummaryRead)
-async def gold_summary(project: str, principal: CurrentPrincipal, db: Db) -> GoldSummaryRead:
+@router.get("/projects/{project}/quality/gold", response_model=GoldSummaryRead, responses=CSV)
+async def gold_summary(
+    project: str, principal: CurrentPrincipal, db: Db, format: Format = AsCsv
+) -> Any:
     access = await project_access(db, principal.user, project, "quality.read")
-    return GoldSummaryRead.model_validate(await gold.gold_summary(db, access.project))
+    got = await gold.gold_summary(db, access.project)
+    if format == "csv":
+        return csv_response(quality_tables.gold_rows(got), "gold", quality_tables.GOLD_FIELDS)
+    return GoldSummaryRead.model_validate(got)
 
 
 @router.delete("/projects/{project}/quality/flags/{user_id}", status_code=204)

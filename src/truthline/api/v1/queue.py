@@ -15,7 +15,7 @@ from truthline.api.schemas import (
     PredictionRead,
     SkipIn,
 )
-from truthline.api.v1.items import item_read
+from truthline.api.v1.items import hide_gold, item_read
 from truthline.db.models import Assignment
 from truthline.errors import Conflict, NotFound
 from truthline.policies import ProjectAccess, project_access
@@ -52,10 +52,12 @@ async def next_item(
     if got.status != "assigned":
         return NextRead(status=got.status, retry_after=got.retry_after)  # type: ignore[arg-type]
     assert got.item is not None and got.assignment is not None
+    # A gold task is an ordinary task to whoever works it, leads included.
+    item = item_read(got.item, state.secret, state.settings.media_url_ttl_seconds)
     return NextRead(
         status="assigned",
         lease=LeaseRead.model_validate(got.assignment),
-        item=item_read(got.item, state.secret, state.settings.media_url_ttl_seconds),
+        item=hide_gold(item, access.project.overlap, submitted=False),
         predictions=[PredictionRead.model_validate(p) for p in got.predictions or []],
         draft=DraftRead.model_validate(got.draft) if got.draft else None,
         schema_version=got.schema_version,

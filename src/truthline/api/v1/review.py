@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Any
+
+from fastapi import APIRouter, Query, Response
 
 from truthline.api.deps import CurrentPrincipal, Db
 from truthline.api.schemas import (
@@ -15,10 +17,11 @@ from truthline.api.schemas import (
 )
 from truthline.api.schemas_quality import ReviewLotDetail, ReviewLotRead
 from truthline.api.v1 import paging
+from truthline.api.v1.error_analysis import CSV, Format, csv_response
 from truthline.api.v1.items import annotation_read
 from truthline.errors import NotFound
 from truthline.policies import project_access
-from truthline.services import annotations, review, review_reports
+from truthline.services import annotations, quality_tables, review, review_reports
 
 router = APIRouter(tags=["quality"])
 
@@ -110,16 +113,23 @@ async def close_batch(project: str, principal: CurrentPrincipal, db: Db) -> Revi
     return ReviewBatchRead.model_validate(await review.close_filling_batch(db, access))
 
 
-@router.get("/projects/{project}/review/lots", response_model=Page[ReviewLotRead])
+AllAsCsv = Query(default="json", description="csv: every row, unpaginated")
+
+
+@router.get("/projects/{project}/review/lots", response_model=Page[ReviewLotRead], responses=CSV)
 async def list_lots(
     project: str,
     principal: CurrentPrincipal,
     db: Db,
     cursor: str | None = None,
     limit: int = 50,
-) -> Page[ReviewLotRead]:
+    format: Format = AllAsCsv,
+) -> Any:
     """The project's Z1.4 lots and sampling pools, newest first."""
     access = await project_access(db, principal.user, project, "quality.read")
+    if format == "csv":
+        rows = await quality_tables.lot_rows(db, access.project)
+        return csv_response(rows, "lots", quality_tables.LOT_FIELDS)
     rows = await review_reports.list_lots(
         db, access.project, after_id=paging.decode(cursor), limit=paging.check_limit(limit)
     )
@@ -129,7 +139,7 @@ async def list_lots(
     )
 
 
-@router.get("/projects/{project}/review/lots/{lot}", response_model=ReviewLotDetail)
+@router.get("/projects/{project}/review/lots/{lot}", response_model=ReviewLotDetail, responses=CSV)
 async def get_lot(
     project: str,
     lot: int,
@@ -137,9 +147,13 @@ async def get_lot(
     db: Db,
     cursor: str | None = None,
     limit: int = 200,
-) -> ReviewLotDetail:
+    format: Format = AllAsCsv,
+) -> Any:
     """One lot with a page of its items: sampled, judged, defective, stage and rework."""
     access = await project_access(db, principal.user, project, "quality.read")
+    if format == "csv":
+        rows = await quality_tables.lot_item_rows(db, access.project, lot)
+        return csv_response(rows, f"lot-{lot}-items", quality_tables.LOT_ITEM_FIELDS)
     got = await review_reports.get_lot(
         db, access.project, lot, after_id=paging.decode(cursor), limit=paging.check_limit(limit)
     )

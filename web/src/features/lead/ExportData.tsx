@@ -1,13 +1,23 @@
-// Export the project's annotations as JSONL, as a background job with progress.
+// Export the project as JSONL, with the parts the lead picks, as a background job with progress.
 import { useEffect, useState } from 'react';
-import { exports_, jobs } from '../../api/endpoints';
+import { exports_, jobs, type ExportPart } from '../../api/endpoints';
 import type { Job, Project } from '../../api/types';
 import { ShowError } from '../common/ShowError';
 
 const FINISHED = ['succeeded', 'failed', 'cancelled', 'dead'];
 
+/** Every line carries the item and its predictions; these parts are added as picked. */
+const PARTS: { part: ExportPart; label: string }[] = [
+  { part: 'annotations', label: 'Raw annotations' },
+  { part: 'consolidated', label: 'Consolidated results with confidence' },
+  { part: 'agreement', label: 'Agreement per item' },
+  { part: 'review', label: 'Reviewer verdicts and error codes' },
+  { part: 'gold', label: 'Gold answers' },
+];
+
 export function ExportData({ project }: { project: Project }) {
   const [versions, setVersions] = useState<'latest' | 'all'>('latest');
+  const [parts, setParts] = useState<ExportPart[]>(['annotations']);
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -27,6 +37,24 @@ export function ExportData({ project }: { project: Project }) {
   return (
     <div className="card" data-testid="export">
       <h2>Export</h2>
+      <p className="muted small">Each line holds one item with its model predictions, and the parts picked here.</p>
+      <div className="choices" role="group" aria-label="Parts to export" data-testid="export-parts">
+        {PARTS.map(({ part, label }) => {
+          const on = parts.includes(part);
+          return (
+            <label key={part} className={`choice${on ? ' on' : ''}`}>
+              <input
+                type="checkbox"
+                checked={on}
+                onChange={() => setParts(on ? parts.filter((p) => p !== part) : PARTS.map((x) => x.part).filter((p) => p === part || parts.includes(p)))}
+                data-testid={`export-part-${part}`}
+              />
+              {label}
+            </label>
+          );
+        })}
+      </div>
+      {parts.length === 0 && <p className="muted small">Pick at least one part to export.</p>}
       <div className="row">
         <label>
           Versions{' '}
@@ -39,11 +67,11 @@ export function ExportData({ project }: { project: Project }) {
           type="button"
           className="primary"
           data-testid="export-start"
-          disabled={!!job && !FINISHED.includes(job.status)}
+          disabled={parts.length === 0 || (!!job && !FINISHED.includes(job.status))}
           onClick={async () => {
             try {
               setError(null);
-              setJob(await exports_.start(project.id, versions));
+              setJob(await exports_.start(project.id, versions, parts));
             } catch (err) {
               setError(err);
             }
@@ -51,9 +79,11 @@ export function ExportData({ project }: { project: Project }) {
         >
           Start export (JSONL)
         </button>
-        <a href={exports_.streamUrl(project.id, versions)} download>
-          or download directly
-        </a>
+        {parts.length > 0 && (
+          <a href={exports_.streamUrl(project.id, versions, parts)} download data-testid="export-direct">
+            or download directly
+          </a>
+        )}
       </div>
       <ShowError error={error} />
       {job && (

@@ -1,10 +1,11 @@
-// The lead's "Quality" tab: settings, and the dashboard's views (agreement, reviewer agreement,
-// review lots, annotators, gold, error analysis, confusion, trend, coaching), each table with its
-// CSV download; any count drills down to the items behind it, and on to the read-only item view.
+// The lead's "Quality" tab: settings, and the dashboard's views (agreement with its coefficients
+// and its course per week, reviewer agreement, review lots, annotators, gold, error analysis,
+// confusion, trend, coaching), each table with its CSV download; any count drills down to the
+// items behind it, and on to the read-only item view.
 import { useEffect, useState, type ReactNode } from 'react';
-import { gold as goldApi, jobs, quality, type ErrorView } from '../../api/endpoints';
+import { gold as goldApi, jobs, quality, type DrillFilters, type ErrorView } from '../../api/endpoints';
+import type * as Api from '../../api/generated/openapi';
 import type {
-  AnnotatorReliability,
   ByAnnotatorRow,
   ByLabelRow,
   BySectionRow,
@@ -17,7 +18,6 @@ import type {
   LabelConfusion,
   ParetoRow,
   Project,
-  QuestionAgreement,
   TrendRow,
   VerdictCounts,
 } from '../../api/types';
@@ -25,6 +25,7 @@ import { navigate, setQuery, useLocation } from '../../app/router';
 import { interval, num, pct } from '../../domain/quality';
 import { ShowError } from '../common/ShowError';
 import { useLoad } from '../common/useLoad';
+import { AgreementChart } from './AgreementChart';
 import { EditQualitySettings } from './EditQualitySettings';
 import { ParetoChart, Sparkline } from './ParetoChart';
 import { ShowReviewerAgreement } from './ShowReviewerAgreement';
@@ -43,19 +44,21 @@ const VIEWS = [
   ['coaching', 'Coaching'],
 ] as const;
 
-const FILTER_KEYS = ['annotator', 'code', 'label', 'week'] as const;
+const FILTER_KEYS = ['annotator', 'code', 'label', 'week', 'section', 'of', 'question', 'given', 'consolidated'] as const;
+/** How the dashboard and the server name "no section" and "no label" in a filter. */
+const NONE = '(none)';
 
 /** The drill-down filters, kept in the address as f_annotator, f_code ... */
-function readFilters(search: URLSearchParams): ErrorFilters {
-  const out: ErrorFilters = {};
+function readFilters(search: URLSearchParams): DrillFilters {
+  const out: Record<string, string> = {};
   for (const k of FILTER_KEYS) {
     const v = search.get(`f_${k}`);
     if (v) out[k] = v;
   }
-  return out;
+  return out as DrillFilters;
 }
 
-function drill(filters: ErrorFilters): void {
+function drill(filters: DrillFilters): void {
   setQuery({ view: 'items', ...Object.fromEntries(FILTER_KEYS.map((k) => [`f_${k}`, filters[k]])) });
 }
 
@@ -71,7 +74,7 @@ function Csv({ href, testId }: { href: string; testId: string }) {
   );
 }
 
-function Section({ title, csv, children, testId }: { title: string; csv?: string; children: ReactNode; testId: string }) {
+function Section({ title, csv, children, testId }: { title: ReactNode; csv?: string; children: ReactNode; testId: string }) {
   return (
     <section className="card" data-testid={testId}>
       <header className="row">
@@ -84,7 +87,7 @@ function Section({ title, csv, children, testId }: { title: string; csv?: string
 }
 
 /** A count that opens the items behind it. */
-function Cell({ n, filters, render }: { n: number; filters: ErrorFilters; render?: string }) {
+function Cell({ n, filters, render }: { n: number; filters: DrillFilters; render?: string }) {
   if (!n) return <td className="num muted">{render ?? n}</td>;
   return (
     <td className="num cell-link" onClick={() => drill(filters)} title="Show the items" data-testid={`cell-${Object.values(filters).join('-')}`}>
@@ -290,7 +293,7 @@ function ErrorViews({ project }: { project: Project }) {
             {bySection.map((r) => (
               <tr key={r.section}>
                 <td>{r.section ? `§${r.section}` : <span className="muted">(no section)</span>}</td>
-                <td className="num">{r.count}</td>
+                <Cell n={r.count} filters={{ section: r.section || NONE }} />
                 <td className="num">{pct(r.share)}</td>
               </tr>
             ))}
@@ -346,7 +349,7 @@ function TrendView({ project }: { project: Project }) {
   );
 }
 
-function CoachingView({ project, filters }: { project: Project; filters: ErrorFilters }) {
+function CoachingView({ project, filters }: { project: Project; filters: DrillFilters }) {
   const { data, error } = useLoad(() => quality.errors<{ items: CoachingRow[] }>(project.id, 'coaching', filters, { limit: 200 }), [project.id, JSON.stringify(filters)]);
   if (error) return <ShowError error={error} />;
   const rows = data?.items ?? [];
@@ -384,10 +387,30 @@ function CoachingView({ project, filters }: { project: Project; filters: ErrorFi
   );
 }
 
-function DrillDown({ project, filters }: { project: Project; filters: ErrorFilters }) {
+/** What a drill-down lists, in words. */
+function describeDrill(f: DrillFilters): string {
+  const label = (v: string | undefined) => (v === NONE || !v ? 'no label' : v);
+  switch (f.of) {
+    case 'annotated':
+      return `annotated by ${f.annotator}`;
+    case 'scored':
+      return `${f.annotator}'s answers to ${f.question} scored against the consolidated result`;
+    case 'gold':
+      return `gold items ${f.annotator} was scored on`;
+    case 'confusion':
+      return `${f.question ? `${f.question}: ` : ''}label given ${label(f.given)}, consolidated ${label(f.consolidated)}${f.annotator ? ` (by ${f.annotator})` : ''}`;
+    default: {
+      const keys = (['annotator', 'code', 'label', 'week', 'section'] as const).filter((k) => f[k]);
+      return keys.map((k) => (k === 'section' && f.section === NONE ? 'no section' : `${k} ${f[k]}`)).join(', ') || 'every reviewed item';
+    }
+  }
+}
+
+function DrillDown({ project, filters }: { project: Project; filters: DrillFilters }) {
   const key = JSON.stringify(filters);
   const { data, error } = useLoad(() => quality.errors<{ items: { item_id: number }[]; next_cursor?: string | null }>(project.id, 'items', filters, { limit: 500 }), [project.id, key]);
-  const described = FILTER_KEYS.filter((k) => filters[k]).map((k) => `${k} ${filters[k]}`).join(', ') || 'every reviewed item';
+  const described = describeDrill(filters);
+  const reviewed = !filters.of || filters.of === 'reviewed';
   return (
     <>
       <Section title={`Items: ${described}`} csv={quality.csvUrl(project.id, 'items', filters)} testId="drill-down">
@@ -405,45 +428,70 @@ function DrillDown({ project, filters }: { project: Project; filters: ErrorFilte
         </table>
         {data?.next_cursor && <p className="muted small">More than 500 items: download the CSV for all of them.</p>}
       </Section>
-      <CoachingView project={project} filters={filters} />
+      {reviewed && <CoachingView project={project} filters={filters} />}
     </>
   );
 }
 
 // ---- agreement, annotators, gold, confusion ------------------------------------------------------
 
+type QuestionAgreement = Api.QuestionAgreementRead;
+
 function AgreementView({ project }: { project: Project }) {
   const { data, error, loading } = useLoad(() => quality.agreement(project.id), [project.id]);
   if (error) return <ShowError error={error} />;
   if (loading && !data) return <p className="muted">Computing agreement (bootstrap intervals)…</p>;
+  const questions = data?.questions ?? [];
   return (
-    <Section title="Agreement per question (95% bootstrap interval)" csv={quality.csvUrl(project.id, 'agreement')} testId="agreement">
-      <table className="grid small">
-        <thead>
-          <tr>
-            <th>Question</th>
-            <th>Kind</th>
-            <th>Measure</th>
-            <th className="num">Value</th>
-            <th className="num">95% CI</th>
-            <th className="num">Items</th>
-            <th className="num">% agreement</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(data?.questions ?? []).map((q: QuestionAgreement) => (
-            <FragmentRows key={q.question} q={q} />
+    <>
+      <Section title="Agreement per question (95% bootstrap interval)" csv={quality.csvUrl(project.id, 'agreement')} testId="agreement">
+        <table className="grid small">
+          <thead>
+            <tr>
+              <th>Question</th>
+              <th>Kind</th>
+              <th>Measure</th>
+              <th className="num">Value</th>
+              <th className="num">95% CI</th>
+              <th className="num">Items</th>
+              <th className="num">% agreement</th>
+              <th>Also</th>
+            </tr>
+          </thead>
+          <tbody>
+            {questions.map((q) => (
+              <FragmentRows key={q.question} q={q} />
+            ))}
+          </tbody>
+        </table>
+        {questions
+          .filter((q) => q.cohen && q.cohen.annotators.length > 1)
+          .map((q) => (
+            <CohenTable key={q.question} question={q.question} cohen={q.cohen!} />
           ))}
-        </tbody>
-      </table>
-    </Section>
+      </Section>
+      <AgreementOverTime project={project} />
+    </>
   );
 }
 
+/** The coefficients beside the kind's measure, as short "name value" notes. */
+function extras(q: QuestionAgreement): string[] {
+  const out: string[] = [];
+  if (q.fleiss_kappa != null) out.push(`Fleiss' κ ${num(q.fleiss_kappa)}${q.fleiss_kappa_ci ? ` (${interval(q.fleiss_kappa_ci)})` : ''}`);
+  if (q.mean_iou != null) out.push(`mean IoU ${num(q.mean_iou)}`);
+  if (q.mean_oks != null) out.push(`mean keypoint similarity ${num(q.mean_oks)}`);
+  if (q.overlap_f1 != null) out.push(`overlap F1 ${num(q.overlap_f1)} (exact F1 ${num(q.value)})`);
+  if (q.wer != null) out.push(`WER ${num(q.wer)}`);
+  if (q.cer != null) out.push(`CER ${num(q.cer)}`);
+  return out;
+}
+
 function FragmentRows({ q }: { q: QuestionAgreement }) {
+  const also = extras(q);
   return (
     <>
-      <tr>
+      <tr data-testid={`agreement-${q.question}`}>
         <td>
           <strong>{q.question}</strong>
           {q.error && <div className="bad small">{q.error}</div>}
@@ -454,15 +502,20 @@ function FragmentRows({ q }: { q: QuestionAgreement }) {
         <td className="num">{interval(q.ci)}</td>
         <td className="num">{q.n_items}</td>
         <td className="num">{pct(q.percent_agreement)}</td>
+        <td className="small" data-testid={`agreement-also-${q.question}`}>
+          {also.join(' · ')}
+          {q.fleiss_note && <div className="muted">No Fleiss' κ: {q.fleiss_note}</div>}
+        </td>
       </tr>
       {q.labels.map((l) => (
         <tr key={l.label} className="muted">
           <td style={{ paddingLeft: 20 }}>label {l.label}</td>
           <td />
-          <td>binary alpha</td>
+          <td>{(l.metric ?? 'binary_alpha').replace('_', ' ')}</td>
           <td className="num">{num(l.value)}</td>
           <td className="num">{interval(l.ci)}</td>
           <td className="num">{l.chosen} chosen</td>
+          <td />
           <td />
         </tr>
       ))}
@@ -470,30 +523,110 @@ function FragmentRows({ q }: { q: QuestionAgreement }) {
   );
 }
 
-function Matrix({ labels, matrix, digits, rowTitle, colTitle, onCell }: { labels: string[]; matrix: number[][]; digits?: number; rowTitle: string; colTitle: string; onCell?(row: string, col: string): void }) {
-  const max = Math.max(1e-9, ...matrix.flat());
+/** Cohen's kappa of every two annotators, with the items they share. */
+function CohenTable({ question, cohen }: { question: string; cohen: Api.CohenMatrixRead }) {
   return (
-    <table className="grid small heat">
+    <div data-testid={`cohen-${question}`}>
+      <h4>{question}: Cohen's κ between annotators (items both answered)</h4>
+      <table className="grid small heat">
+        <thead>
+          <tr>
+            <th />
+            {cohen.annotators.map((a) => (
+              <th key={a}>{a}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {cohen.matrix.map((row, i) => (
+            <tr key={cohen.annotators[i]}>
+              <th>{cohen.annotators[i]}</th>
+              {row.map((v, j) => (
+                <td key={j} className="num" title={i === j ? '' : `${cohen.shared[i]![j]} items both answered`}>
+                  {i === j ? '—' : `${num(v)} (${cohen.shared[i]![j]})`}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Agreement per question and ISO week, a chart and a table per question. */
+function AgreementOverTime({ project }: { project: Project }) {
+  const { data, error, loading } = useLoad(() => quality.agreementWeekly(project.id), [project.id]);
+  const rows = data?.items ?? [];
+  const questions = [...new Set(rows.map((r) => r.question))];
+  return (
+    <Section title="Agreement over time (per ISO week of the items' last answer, 95% interval)" csv={quality.tableCsvUrl(project.id, 'quality/agreement/weekly')} testId="agreement-weekly">
+      <ShowError error={error} />
+      {loading && !data && <p className="muted">Computing agreement per week…</p>}
+      {data && rows.length === 0 && <p className="muted">No item has two answers yet.</p>}
+      {questions.map((name) => {
+        const mine = rows.filter((r) => r.question === name);
+        const first = mine[0]!;
+        return (
+          <div key={name}>
+            <h4>
+              {name} <span className="muted small">{first.metric ?? ''}{first.higher_is_better ? '' : ' (lower is better)'}</span>
+            </h4>
+            <AgreementChart question={name} metric={first.metric} rows={mine} higherIsBetter={first.higher_is_better} />
+            <table className="grid small" data-testid={`agreement-weeks-${name}`}>
+              <thead>
+                <tr>
+                  <th>Week</th>
+                  <th className="num">Value</th>
+                  <th className="num">95% CI</th>
+                  <th className="num">Items</th>
+                </tr>
+              </thead>
+              <tbody>
+                {mine.map((r) => (
+                  <tr key={r.week}>
+                    <td>{r.week}</td>
+                    <td className="num">{num(r.value)}</td>
+                    <td className="num">{interval(r.ci)}</td>
+                    <td className="num">{r.n_items}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        );
+      })}
+    </Section>
+  );
+}
+
+function Matrix({ labels, columns, matrix, digits, rowTitle, colTitle, onCell, testId }: { labels: string[]; columns?: string[]; matrix: number[][]; digits?: number; rowTitle: string; colTitle: string; onCell?(row: string, col: string): void; testId?: string }) {
+  const max = Math.max(1e-9, ...matrix.flat());
+  const cols = columns ?? labels;
+  return (
+    <table className="grid small heat" data-testid={testId}>
       <thead>
         <tr>
           <th>
             {rowTitle} ↓ · {colTitle} →
           </th>
-          {labels.map((l) => (
-            <th key={l}>{l || '(none)'}</th>
+          {cols.map((l) => (
+            <th key={l}>{l || NONE}</th>
           ))}
         </tr>
       </thead>
       <tbody>
         {matrix.map((row, i) => (
           <tr key={labels[i]}>
-            <th>{labels[i] || '(none)'}</th>
+            <th>{labels[i] || NONE}</th>
             {row.map((v, j) => (
               <td
                 key={j}
                 className={onCell && v ? 'cell-link' : undefined}
                 style={{ background: `rgba(59, 110, 220, ${(v / max) * 0.55})`, fontWeight: i === j ? 600 : undefined }}
-                onClick={onCell && v ? () => onCell(labels[i]!, labels[j]!) : undefined}
+                onClick={onCell && v ? () => onCell(labels[i]!, cols[j]!) : undefined}
+                title={onCell && v ? 'Show the items' : undefined}
+                data-testid={testId ? `${testId}-${labels[i] || NONE}-${cols[j] || NONE}` : undefined}
               >
                 {digits !== undefined ? v.toFixed(digits) : v}
               </td>
@@ -505,12 +638,50 @@ function Matrix({ labels, matrix, digits, rowTitle, colTitle, onCell }: { labels
   );
 }
 
+type AnnotatorRow = Api.AnnotatorReliabilityRow;
+
+/** Dawid-Skene matrices of one annotator: per single-choice question, and per label of each
+ * multiple-choice question (2 × 2, absent / present). */
+function AnnotatorConfusion({ person, labels }: { person: AnnotatorRow; labels: Record<string, string[]> }) {
+  const who = person.username ?? String(person.user_id);
+  return (
+    <div data-testid={`annotator-confusion-${who}`}>
+      {Object.entries(person.confusion).map(([q, m]) => (
+        <div key={q}>
+          <h4>
+            Dawid-Skene confusion of {who}: {q}
+          </h4>
+          <Matrix labels={labels[q] ?? []} matrix={m as number[][]} digits={2} rowTitle="estimated true class" colTitle="label given" />
+        </div>
+      ))}
+      {Object.entries(person.label_confusion ?? {}).map(([q, perLabel]) => (
+        <div key={q} data-testid={`label-confusion-${q}`}>
+          <h4>
+            Dawid-Skene confusion of {who} per label: {q} (multiple choice)
+          </h4>
+          <div className="row" style={{ flexWrap: 'wrap', alignItems: 'flex-start' }}>
+            {Object.entries(perLabel).map(([label, m]) => (
+              <div key={label}>
+                <div className="small">
+                  <strong>{label}</strong>
+                </div>
+                <Matrix labels={['absent', 'present']} matrix={m} digits={2} rowTitle="estimated" colTitle="answered" testId={`label-confusion-${q}-${label}`} />
+              </div>
+            ))}
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
 function AnnotatorsView({ project }: { project: Project }) {
-  const { data, error } = useLoad<AnnotatorReliability>(() => quality.annotators(project.id), [project.id]);
+  const { data, error } = useLoad(() => quality.annotators(project.id), [project.id]);
   const [open, setOpen] = useState<number | null>(null);
   if (error) return <ShowError error={error} />;
   if (!data) return <p className="muted">Loading…</p>;
   const questions = [...new Set(data.annotators.flatMap((a) => Object.keys(a.consensus)))];
+  const person = data.annotators.find((a) => a.user_id === open);
   return (
     <Section title="Annotator reliability" csv={quality.csvUrl(project.id, 'annotators')} testId="annotators">
       <table className="grid small">
@@ -528,39 +699,31 @@ function AnnotatorsView({ project }: { project: Project }) {
           </tr>
         </thead>
         <tbody>
-          {data.annotators.map((a) => (
-            <tr key={a.user_id}>
-              <td>{a.username ?? a.user_id}</td>
-              <Cell n={a.items} filters={{ annotator: a.username ?? String(a.user_id) }} />
-              {questions.map((q) => {
-                const s = a.consensus[q];
-                return (
-                  <td key={q} className="num">
-                    {s ? `${num(s.mean)} (${interval(s.ci)}) n=${s.n}` : '—'}
-                  </td>
-                );
-              })}
-              <td className="num">{a.gold ? `${pct(a.gold.accuracy)} of ${a.gold.scored}` : '—'}</td>
-              <td>
-                {Object.keys(a.confusion).length > 0 && (
-                  <button type="button" className="link small" onClick={() => setOpen(open === a.user_id ? null : a.user_id)}>
-                    {open === a.user_id ? 'hide' : 'confusion matrix'}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
+          {data.annotators.map((a) => {
+            const who = a.username ?? String(a.user_id);
+            const matrices = Object.keys(a.confusion).length + Object.keys(a.label_confusion ?? {}).length;
+            return (
+              <tr key={a.user_id}>
+                <td>{who}</td>
+                <Cell n={a.items} filters={{ of: 'annotated', annotator: who }} />
+                {questions.map((q) => {
+                  const s = a.consensus[q];
+                  return s ? <Cell key={q} n={s.n} filters={{ of: 'scored', annotator: who, question: q }} render={`${num(s.mean)} (${interval(s.ci)}) n=${s.n}`} /> : <td key={q} className="num">—</td>;
+                })}
+                {a.gold ? <Cell n={a.gold.scored} filters={{ of: 'gold', annotator: who }} render={`${pct(a.gold.accuracy)} of ${a.gold.scored}`} /> : <td className="num">—</td>}
+                <td>
+                  {matrices > 0 && (
+                    <button type="button" className="link small" onClick={() => setOpen(open === a.user_id ? null : a.user_id)} data-testid={`confusion-toggle-${who}`}>
+                      {open === a.user_id ? 'hide' : Object.keys(a.confusion).length ? 'confusion matrix' : 'confusion per label'}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      {open !== null &&
-        Object.entries(data.annotators.find((a) => a.user_id === open)?.confusion ?? {}).map(([q, m]) => (
-          <div key={q}>
-            <h4>
-              Dawid-Skene confusion of {data.annotators.find((a) => a.user_id === open)?.username}: {q}
-            </h4>
-            <Matrix labels={data.labels[q] ?? []} matrix={m} digits={2} rowTitle="estimated true class" colTitle="label given" />
-          </div>
-        ))}
+      {person && <AnnotatorConfusion person={person} labels={data.labels} />}
     </Section>
   );
 }
@@ -574,7 +737,14 @@ function ConfusionView({ project }: { project: Project }) {
       {(data?.questions ?? []).map((m) => (
         <div key={m.question}>
           <h4>{m.question}</h4>
-          <Matrix labels={m.labels} matrix={m.matrix} rowTitle="given" colTitle="consolidated" onCell={(given) => drill({ label: given })} />
+          <Matrix
+            labels={m.labels}
+            matrix={m.matrix}
+            rowTitle="given"
+            colTitle="consolidated"
+            testId={`confusion-${m.question}`}
+            onCell={(given, consolidated) => drill({ of: 'confusion', question: m.question, given: given || NONE, consolidated: consolidated || NONE })}
+          />
         </div>
       ))}
     </Section>
@@ -589,7 +759,7 @@ function GoldView({ project }: { project: Project }) {
   const [summary, list]: [GoldSummary, { items: GoldEntry[] }] = data;
   return (
     <>
-      <Section title={`Gold accuracy: ${pct(summary.accuracy)} over ${summary.scored} scored submits, ${summary.gold_items} gold items`} testId="gold-summary">
+      <Section title={`Gold accuracy: ${pct(summary.accuracy)} over ${summary.scored} scored submits, ${summary.gold_items} gold items`} csv={quality.tableCsvUrl(project.id, 'quality/gold')} testId="gold-summary">
         <ShowError error={actionError} />
         <table className="grid small">
           <thead>
@@ -607,7 +777,7 @@ function GoldView({ project }: { project: Project }) {
             {summary.annotators.map((a) => (
               <tr key={a.user_id} data-testid={`gold-annotator-${a.username}`}>
                 <td>{a.username}</td>
-                <td className="num">{a.scored}</td>
+                <Cell n={a.scored} filters={{ of: 'gold', annotator: a.username }} />
                 <td className="num" data-testid="gold-mean">
                   {num(a.mean_score)}
                 </td>
@@ -645,7 +815,7 @@ function GoldView({ project }: { project: Project }) {
           </tbody>
         </table>
       </Section>
-      <Section title="Gold items" testId="gold-list">
+      <Section title="Gold items" csv={quality.tableCsvUrl(project.id, 'gold')} testId="gold-list">
         {list.items.length === 0 ? (
           <p className="muted">No gold items yet. Open an item (Items tab) and mark it as gold.</p>
         ) : (

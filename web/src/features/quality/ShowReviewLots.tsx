@@ -1,7 +1,9 @@
 // The lead's view of the project's review lots: each Z1.4 lot (or sampling pool) with its plan
 // and decision, and, for the lot picked (?lot= in the address), its items: sampled, judged,
-// defective, their stage now and their rework, each opening the read-only item view.
+// defective, their stage now and their rework, each opening the read-only item view; both
+// tables download whole as CSV.
 import { useState } from 'react';
+import { quality } from '../../api/endpoints';
 import { reviewLots, type LotItem, type ReviewLot } from '../../api/quality';
 import type { Project } from '../../api/types';
 import { navigate, setQuery, useLocation } from '../../app/router';
@@ -42,7 +44,12 @@ export function ShowReviewLots({ project }: { project: Project }) {
   if (!data) return <p className="muted">Loading…</p>;
   return (
     <section className="card" data-testid="lots">
-      <h3>Review lots</h3>
+      <header className="row">
+        <h3 className="grow">Review lots</h3>
+        <a href={quality.tableCsvUrl(project.id, 'review/lots')} className="small" download data-testid="lots-csv">
+          Download CSV
+        </a>
+      </header>
       <ShowError error={closeError} />
       {data.items.length === 0 ? (
         <p className="muted">No lots yet. With an AQL in the review settings, finished items gather into lots whose sample decides the whole lot.</p>
@@ -141,6 +148,9 @@ function ShowReviewLot({ project, lotId }: { project: Project; lotId: number }) 
             {STATUS_TEXT[data.status] ?? data.status}
           </span>
         </h3>
+        <a href={quality.tableCsvUrl(project.id, `review/lots/${data.id}`)} className="small" download data-testid="lot-items-csv">
+          Download CSV
+        </a>{' '}
         {back}
       </header>
       <p className="small">

@@ -1,11 +1,31 @@
 // Reviewer agreement on the share of items reviewed twice: how much of the review is double,
 // verdict agreement and Cohen's kappa (accept/fix/reject and pass/fail), the first × second
-// verdict table, and the same per pair of reviewers and per error code.
+// verdict table, and the same per pair of reviewers and per error code; each table as CSV.
+import { quality } from '../../api/endpoints';
 import { reviewerAgreement } from '../../api/quality';
-import type { Project } from '../../api/types';
+import type { Id, Project } from '../../api/types';
 import { interval, num, pct } from '../../domain/quality';
 import { ShowError } from '../common/ShowError';
 import { useLoad } from '../common/useLoad';
+
+type Table = 'summary' | 'verdicts' | 'pairs' | 'codes';
+
+function Csv({ pid, table }: { pid: Id; table: Table }) {
+  return (
+    <a href={quality.tableCsvUrl(pid, 'quality/reviewers', { table, n_boot: table === 'summary' ? 1000 : 0 })} className="small" download data-testid={`reviewers-csv-${table}`}>
+      Download CSV
+    </a>
+  );
+}
+
+function Heading({ pid, table, children }: { pid: Id; table: Table; children: string }) {
+  return (
+    <header className="row">
+      <h4 className="grow">{children}</h4>
+      <Csv pid={pid} table={table} />
+    </header>
+  );
+}
 
 export function ShowReviewerAgreement({ project }: { project: Project }) {
   const { data, error, loading } = useLoad(() => reviewerAgreement.get(project.id), [project.id]);
@@ -14,7 +34,10 @@ export function ShowReviewerAgreement({ project }: { project: Project }) {
   if (!data) return null;
   return (
     <section className="card" data-testid="reviewer-agreement">
-      <h3>Reviewer agreement</h3>
+      <header className="row">
+        <h3 className="grow">Reviewer agreement</h3>
+        <Csv pid={project.id} table="summary" />
+      </header>
       <dl className="stats" data-testid="reviewer-agreement-summary">
         <dt>Items reviewed</dt>
         <dd>{data.items_reviewed}</dd>
@@ -41,7 +64,9 @@ export function ShowReviewerAgreement({ project }: { project: Project }) {
         </p>
       ) : (
         <>
-          <h4>First verdict ↓ · second verdict →</h4>
+          <Heading pid={project.id} table="verdicts">
+            First verdict ↓ · second verdict →
+          </Heading>
           <table className="grid small heat" data-testid="verdict-matrix">
             <thead>
               <tr>
@@ -64,7 +89,9 @@ export function ShowReviewerAgreement({ project }: { project: Project }) {
               ))}
             </tbody>
           </table>
-          <h4>By pair of reviewers</h4>
+          <Heading pid={project.id} table="pairs">
+            By pair of reviewers
+          </Heading>
           <table className="grid small" data-testid="reviewer-pairs">
             <thead>
               <tr>
@@ -89,7 +116,9 @@ export function ShowReviewerAgreement({ project }: { project: Project }) {
           </table>
           {data.codes.length > 0 && (
             <>
-              <h4>By error code</h4>
+              <Heading pid={project.id} table="codes">
+                By error code
+              </Heading>
               <table className="grid small" data-testid="reviewer-codes">
                 <thead>
                   <tr>
