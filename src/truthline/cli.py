@@ -365,7 +365,11 @@ def export(
     format: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
     versions: Annotated[str, typer.Option(help="latest | all")] = "latest",
     include: Annotated[
-        str, typer.Option(help="comma-separated extras: consolidated, agreement, review, gold")
+        str,
+        typer.Option(
+            help="comma-separated parts: annotations, consolidated, agreement, review, gold "
+            "(default: annotations)"
+        ),
     ] = "",
 ) -> None:
     """Export a project's items with annotations and predictions (streamed)."""
@@ -403,33 +407,91 @@ def export(
 
 # --- quality -------------------------------------------------------------------------------------
 @app.command()
-def consolidate(project: Annotated[str, typer.Argument(help="project name or id")]) -> None:
-    """Recompute every item's consolidated results (the `consolidate` job, run here)."""
+def consolidate(
+    project: Annotated[str, typer.Argument(help="project name or id")],
+    wait: Annotated[
+        bool, typer.Option("--wait/--no-wait", help="follow the job until it ends")
+    ] = True,
+    grace: Annotated[
+        float,
+        typer.Option(help="seconds a running worker has to claim the job before it runs here"),
+    ] = 2.0,
+) -> None:
+    """Recompute every item's consolidated results as a `consolidate` job, and follow it."""
     from truthline.policies import project_access
-    from truthline.services import audit, consolidation
+    from truthline.services import consolidation
 
-    async def go() -> dict[str, Any]:
-        db = await _open(Settings())
+    settings = Settings()
+
+    async def go() -> Any:
+        db = await _open(settings)
         try:
             access = await project_access(
                 db, await _acting_user(db, None), project, "quality.manage"
             )
-            await audit.log(db, access.user.id, "quality.consolidate", project_id=access.project.id)
-            with _progress() as bar:
-                task = bar.add_task(f"consolidate {access.project.name}", total=None)
-
-                async def progress(done: int, total: int | None) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                return await consolidation.consolidate_project(db, access.project, progress)
+            job = await consolidation.start_consolidation(db, access)
+            out.print(f"consolidate job {job.id} queued for {access.project.name}")
+            if not wait:
+                return job
+            return await _follow_consolidation(db, settings, job.id, access.project.name, grace)
         finally:
             await db.dispose()
 
-    summary = _run(go)
-    for name, n in summary["questions"].items():
+    job = _run(go)
+    if not wait:
+        console.print(f"follow it: truthline jobs show {job.id}")
+        return
+    if job.status != "succeeded":
+        console.print(f"[red]error:[/red] job {job.id} is {job.status}")
+        for line in (job.error or "").splitlines()[:1]:
+            console.print(f"  {line}")
+        raise typer.Exit(1)
+    for name, n in job.result["questions"].items():
         out.print(f"{name}: {n} items consolidated")
-    for name in summary["skipped"]:
+    for name in job.result["skipped"]:
         console.print(f"[yellow]{name}[/yellow]: this kind has no consolidation")
+
+
+async def _follow_consolidation(
+    db: Any, settings: Settings, job_id: int, name: str, grace: float
+) -> Any:
+    """Follows the job with a progress bar. A worker that polls the queue claims it within a
+    moment; once ``grace`` has passed with the job still waiting (no worker runs, as on a
+    laptop), waiting again for a retry that is due, or left by a dead worker, this process
+    claims and runs it through the jobs machinery."""
+    import socket
+
+    from truthline.db.types import utcnow
+    from truthline.jobs import queue as jobs
+    from truthline.services.consolidation import run_consolidation_here
+
+    me = f"{socket.gethostname()}:{os.getpid()}:cli"
+    loop = asyncio.get_running_loop()
+    since = loop.time()
+    here: asyncio.Task[bool] | None = None
+    with _progress() as bar:
+        task = bar.add_task(f"consolidate {name}", total=None)
+        while True:
+            job = await jobs.get_job(db, job_id)
+            who = " here" if job.locked_by == me else ""
+            bar.update(
+                task,
+                completed=job.progress_done,
+                total=job.progress_total,
+                description=f"consolidate {name} (job {job_id}, {job.status}{who})",
+            )
+            if here is not None and here.done():
+                here.result()  # a failure to reach the database surfaces here
+                here = None
+            if job.status in jobs.FINAL and here is None:
+                return job
+            now = utcnow()
+            idle = (job.status == "queued" and job.run_after <= now) or (
+                job.status == "running" and job.locked_until is not None and job.locked_until < now
+            )  # the second: a worker died holding it and its lease ran out
+            if here is None and idle and loop.time() - since >= grace:
+                here = asyncio.create_task(run_consolidation_here(db, settings, job_id, me))
+            await asyncio.sleep(0.2)
 
 
 @app.command()
@@ -438,11 +500,11 @@ def quality(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of tables")] = False,
     n_boot: Annotated[int, typer.Option(help="bootstrap resamples for the intervals")] = 1000,
 ) -> None:
-    """Print agreement, consolidation and gold summary per question."""
+    """Print agreement, consolidation, and the gold summary per annotator and per question."""
     import orjson
 
     from truthline.policies import project_access
-    from truthline.services import consolidation, gold
+    from truthline.services import consolidation, gold, quality_data
 
     async def go() -> dict[str, Any]:
         db = await _open(Settings())
@@ -453,7 +515,10 @@ def quality(
                     db, access.project, n_boot=n_boot
                 ),
                 "consolidation": await consolidation.consolidation_summary(db, access.project),
-                "gold": await gold.gold_summary(db, access.project),
+                "gold": {
+                    **await gold.gold_summary(db, access.project),
+                    "questions": await quality_data.gold_by_question(db, access.project),
+                },
             }
         finally:
             await db.dispose()
@@ -463,6 +528,18 @@ def quality(
         sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     _print_quality(report)
+    _print_gold_questions(report["gold"]["questions"])
+
+
+def _print_gold_questions(rows: list[dict[str, Any]]) -> None:
+    table = Table("question", "kind", "gold items", "scored answers", "mean score", "pass rate",
+                  title="gold per question")  # fmt: skip
+    for r in rows:
+        table.add_row(
+            r["question"], r["kind"] or "-", str(r["gold_items"]), str(r["scored"]),
+            _fmt(r["mean_score"]), _fmt(r["pass_rate"]),
+        )  # fmt: skip
+    out.print(table)
 
 
 def _fmt(x: Any) -> str:
@@ -471,17 +548,41 @@ def _fmt(x: Any) -> str:
 
 def _print_quality(report: dict[str, Any]) -> None:
     cons = {c["question"]: c for c in report["consolidation"]}
-    table = Table("question", "kind", "metric", "value", "95% CI", "items", "consolidated",
+    table = Table("question", "kind", "metric", "value", "95% CI", "items", "also", "consolidated",
                   "mean confidence", title="agreement and consolidation")  # fmt: skip
+    names = {"fleiss_kappa": "Fleiss' kappa", "mean_iou": "mean IoU", "overlap_f1": "overlap F1",
+             "mean_oks": "mean keypoint similarity", "wer": "WER", "cer": "CER"}  # fmt: skip
+    labels = Table("question", "label", "metric", "value", "95% CI", "chosen",
+                   title="agreement per label")  # fmt: skip
     for q in report["agreement"]:
         ci = q["ci"]
         c = cons.get(q["question"], {})
+        also = [f"{name} {_fmt(q[k])}" for k, name in names.items() if q.get(k) is not None]
+        if q.get("fleiss_note"):
+            also.append(f"no Fleiss' kappa: {q['fleiss_note']}")
         table.add_row(
             q["question"], q["kind"], q["metric"] or "-", _fmt(q["value"]),
             f"{_fmt(ci[0])} to {_fmt(ci[1])}" if ci else "-", str(q["n_items"]),
-            str(c.get("items", 0)), _fmt(c.get("mean_confidence")),
+            "; ".join(also), str(c.get("items", 0)), _fmt(c.get("mean_confidence")),
         )  # fmt: skip
+        for lab in q["labels"]:
+            lci = lab["ci"]
+            labels.add_row(q["question"], lab["label"], lab.get("metric") or "-",
+                           _fmt(lab["value"]), f"{_fmt(lci[0])} to {_fmt(lci[1])}" if lci else "-",
+                           str(lab["chosen"]))  # fmt: skip
     out.print(table)
+    if labels.row_count:
+        out.print(labels)
+    for q in report["agreement"]:
+        cohen = q.get("cohen") or {"annotators": []}
+        if len(cohen["annotators"]) < 2:
+            continue
+        pairs = Table("", *cohen["annotators"], title=f"{q['question']}: Cohen's kappa (shared)")
+        for who, row, shared in zip(cohen["annotators"], cohen["matrix"], cohen["shared"],
+                                    strict=True):  # fmt: skip
+            pairs.add_row(who, *(f"{_fmt(k)} ({n})" if k is not None else "-"
+                                 for k, n in zip(row, shared, strict=True)))  # fmt: skip
+        out.print(pairs)
     g = report["gold"]
     title = f"gold: {g['gold_items']} items, accuracy {_fmt(g['accuracy'])}"
     gold_table = Table("annotator", "gold scored", "accuracy", "rolling", "flagged", title=title)
@@ -615,6 +716,49 @@ def report_team(
         return orjson.dumps(report.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n"
 
     _write_report(_run(go), out_file)
+
+
+# --- guideline -----------------------------------------------------------------------------------
+guideline_app = typer.Typer(help="Project guidelines (SOPs).", no_args_is_help=True)
+app.add_typer(guideline_app, name="guideline")
+
+
+@guideline_app.command("publish")
+def guideline_publish(
+    project: Annotated[str, typer.Argument(help="project name or id")],
+    file: Annotated[
+        Path, typer.Option("--file", help="the guideline as a UTF-8 Markdown file", dir_okay=False)
+    ],
+    summary: Annotated[str, typer.Option("--summary", help="what changed and why")] = "",
+    requires_ack: Annotated[
+        bool,
+        typer.Option("--requires-ack", help="annotators must confirm it before their next task"),
+    ] = False,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="who publishes (a lead; default: first admin)")
+    ] = None,
+) -> None:
+    """Publish a Markdown file as the project's next guideline version."""
+    from truthline.policies import project_access
+    from truthline.services import guidelines
+
+    async def go() -> Any:
+        body = guidelines.read_markdown(file.read_bytes(), field="--file")
+        db = await _open(Settings())
+        try:
+            user = await _acting_user(db, as_user)
+            access = await project_access(db, user, project, "guideline.publish")
+            return await guidelines.publish(
+                db, access, body=body, change_summary=summary, requires_ack=requires_ack
+            )
+        finally:
+            await db.dispose()
+
+    version = _run(go)
+    kind = "requires acknowledgement" if version.requires_ack else "minor"
+    numbers = ", ".join(f"§{n}" for n in version.sections) or "none"
+    out.print(f"published version {version.version} of {project} ({kind})", soft_wrap=True)
+    out.print(f"sections: {numbers}", soft_wrap=True)
 
 
 # --- demo ----------------------------------------------------------------------------------------

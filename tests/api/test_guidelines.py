@@ -371,3 +371,240 @@ async def test_recheck_input_errors(db: Database, app: Any) -> None:
     err = r.json()["error"]
     assert err["code"] == "item_not_affected" and err["details"]["field"] == "item_ids"
     assert err["details"]["value"] == [done[0]["item_id"]]
+
+
+# --- affected items by section and by exact label ---------------------------------------------
+SECTIONED = {
+    "fields": [{"name": "text", "type": "text"}],
+    "questions": [
+        {
+            "name": "sentiment",
+            "kind": "classification",
+            "classes": ["pos", "neg", "neu"],
+            "guideline_section": "2",
+        },
+        {
+            "name": "sarcasm",
+            "kind": "classification",
+            "classes": ["yes", "no"],
+            "required": False,
+            "guideline_section": "§2.1",
+        },
+        {"name": "comment", "kind": "free_text", "required": False, "guideline_section": "3"},
+    ],
+}
+S1 = (
+    "# Guide\n\n## 1 Scope\nLabel sentiment.\n\n## 2 Classes\npos means happy.\n\n"
+    "### 2.1 Sarcasm\nmark it.\n\n## 3 Comments\nwrite why.\n\n## FAQ\nnone yet\n"
+)
+S2 = S1.replace("write why.", "write why, in one line.").replace("none yet", "one") + (
+    "\n## 4 Tracks\nnew.\n"
+)
+
+
+async def _sectioned(db: Database, app: Any) -> tuple[Any, Any, Any, dict[str, int]]:
+    """Three items annotated under v1 (one whose free-text comment reads "pos"), one under v2
+    (S2 changes section 3 and adds 4)."""
+    lead_user, ann = await make_user(db), await make_user(db)
+    project = await make_project(db, lead_user, schema=SECTIONED, members={ann: "annotator"})
+    await add_items(db, project, [{"id": f"i{n}", "text": "t"} for n in range(4)])
+    lead, a1 = await client_for(app, db, lead_user), await client_for(app, db, ann)
+    base = f"/api/v1/projects/{project.id}/guideline"
+    assert (await lead.post(f"{base}/versions", json={"body": S1})).status_code == 201
+    answers = [
+        {"sentiment": {"labels": ["pos"]}, "sarcasm": {"labels": ["yes"]}},
+        {"sentiment": {"labels": ["neg"]}, "sarcasm": None},
+        {"sentiment": {"labels": ["neu"]}, "comment": {"text": "pos"}},
+    ]
+    ids: dict[str, int] = {}
+    for n, result in enumerate(answers + [answers[0]]):
+        if n == 3:
+            r = await lead.post(f"{base}/versions", json={"body": S2, "change_summary": "s3"})
+            assert r.status_code == 201, r.text
+        task = (await a1.post(f"/api/v1/projects/{project.id}/queue/next")).json()
+        r = await a1.post(
+            f"/api/v1/projects/{project.id}/items/{task['item']['id']}/annotations",
+            json={
+                "result": result,
+                "lease_id": task["lease"]["id"],
+                "idempotency_key": uuid.uuid4().hex,
+            },
+        )
+        assert r.status_code == 201, r.text
+        ids[task["item"]["external_id"]] = task["item"]["id"]
+    return project, lead, a1, ids
+
+
+async def test_affected_items_by_exact_label_and_by_section(db: Database, app: Any) -> None:
+    project, lead, _, _ = await _sectioned(db, app)
+    url = f"/api/v1/projects/{project.id}/guideline/versions/2/affected"
+
+    async def ids(**params: Any) -> list[str]:
+        r = await lead.get(url, params=params)
+        assert r.status_code == 200, r.text
+        return [x["item"]["external_id"] for x in r.json()]
+
+    assert await ids() == ["i0", "i1", "i2"]
+    # A label is a label value, not a piece of the JSON: i2's comment text "pos" is no label.
+    assert await ids(label="pos") == ["i0"]
+    assert await ids(label="po") == []
+    assert await ids(label="yes") == ["i0"]
+    # A section stands for the questions pointing at it or at one of its subsections.
+    assert await ids(section="2.1") == ["i0"]  # only i0 answered sarcasm (i1's is null)
+    assert await ids(section="2") == ["i0", "i1", "i2"]
+    assert await ids(section="§3") == ["i2"]
+    assert await ids(section="1") == []  # no question points at the scope
+    assert await ids(section="2", label="yes") == ["i0"]
+    assert await ids(section="3", label="pos") == []  # free text carries no label
+    # v2 changed section 3 only (the FAQ is no section): the items that answered its question.
+    assert await ids(changed_sections="true") == ["i2"]
+    # With both, the label is looked for in the answers to the section's questions only.
+    assert await ids(changed_sections="true", label="neu") == []
+    assert await ids(section="2", label="neu") == ["i2"]
+
+
+async def test_sections_of_a_version_with_their_changes(db: Database, app: Any) -> None:
+    project, lead, a1, _ = await _sectioned(db, app)
+    base = f"/api/v1/projects/{project.id}/guideline/versions"
+    r = await lead.get(f"{base}/2/sections")
+    assert r.status_code == 200, r.text
+    assert r.json() == [
+        {"section": "1", "title": "Scope", "change": None, "questions": []},
+        {"section": "2", "title": "Classes", "change": None, "questions": ["sentiment"]},
+        {"section": "2.1", "title": "Sarcasm", "change": None, "questions": ["sarcasm"]},
+        {"section": "3", "title": "Comments", "change": "changed", "questions": ["comment"]},
+        {"section": "4", "title": "Tracks", "change": "added", "questions": []},
+    ]
+    first = (await lead.get(f"{base}/1/sections")).json()
+    assert {s["change"] for s in first} == {"added"}
+    # A changed subsection changes the section around it, not its siblings.
+    from truthline.services.guideline_sections import compare_sections
+
+    changes = compare_sections(S1, S1.replace("mark it.", "mark it as negative."))
+    assert [(c.section, c.change) for c in changes if c.change] == [
+        ("2", "changed"),
+        ("2.1", "changed"),
+    ]
+    dropped = compare_sections(S1, S1.replace("## 3 Comments\nwrite why.\n", ""))
+    assert [(c.section, c.change) for c in dropped if c.change] == [("3", "removed")]
+    assert (await a1.get(f"{base}/2/sections")).status_code == 403
+    assert (await lead.get(f"{base}/7/sections")).status_code == 404
+
+
+async def test_affected_section_filter_errors(db: Database, app: Any) -> None:
+    project, lead, _, _ = await _sectioned(db, app)
+    url = f"/api/v1/projects/{project.id}/guideline/versions/2/affected"
+    r = await lead.get(url, params={"section": "two"})
+    assert r.status_code == 422
+    assert r.json()["error"]["details"] == {"field": "section", "value": "two"}
+    r = await lead.get(url, params={"section": "9"})
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "unknown_guideline_section"
+    assert r.json()["error"]["details"] == {"field": "section", "value": "9"}
+    r = await lead.get(url, params={"section": "2", "changed_sections": "true"})
+    assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "section"
+
+
+async def test_send_back_by_section(db: Database, app: Any) -> None:
+    from truthline.policies import project_access
+    from truthline.services import quality_settings
+
+    project, lead, _, items = await _sectioned(db, app)
+    owner = await project_access(db, await _owner(db, project), project.id, "quality.manage")
+    await quality_settings.set_quality(db, owner, {"review": {"mode": "random", "rate": 0}})
+    url = f"/api/v1/projects/{project.id}/guideline/versions/2/recheck"
+    r = await lead.post(url, json={"stage": "annotate", "section": "2.1"})
+    assert r.status_code == 200, r.text
+    assert (r.json()["sent"], r.json()["item_ids"]) == (1, [items["i0"]])
+    r = await lead.post(url, json={"stage": "annotate", "changed_sections": True})
+    assert (r.json()["sent"], r.json()["item_ids"]) == (1, [items["i2"]])
+    # Only items of the section can be picked by id.
+    r = await lead.post(url, json={"stage": "review", "section": "3", "item_ids": [items["i1"]]})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "item_not_affected"
+
+
+# --- publishing a Markdown file -------------------------------------------------------------------
+async def test_publish_a_markdown_file(db: Database, app: Any) -> None:
+    project, lead, a1, _ = await _setup(db, app)
+    url = f"/api/v1/projects/{project.id}/guideline/versions"
+    text = "\ufeff# Guide\r\n\r\n## 1 Scope\r\nLabel sentiment: café.\r\n"
+    r = await lead.post(
+        url,
+        files={"file": ("guide.md", text.encode("utf-8"), "text/markdown")},
+        data={"change_summary": "from a file", "requires_ack": "true"},
+    )
+    assert r.status_code == 201, r.text
+    got = r.json()
+    assert got["body"] == "# Guide\n\n## 1 Scope\nLabel sentiment: café.\n"
+    assert (got["version"], got["change_summary"], got["requires_ack"]) == (
+        1, "from a file", True,
+    )  # fmt: skip
+    assert got["sections"] == {"1": {"title": "Scope", "line": 3}}
+    # The same form without the optional fields: a minor version.
+    r = await lead.post(url, files={"file": ("g.md", b"# G\n\n## 1 Scope\nmore\n")})
+    assert r.status_code == 201 and r.json()["requires_ack"] is False
+    assert (await a1.post(url, files={"file": ("g.md", b"# G\n")})).status_code == 403
+
+
+async def test_publish_a_markdown_file_refuses_bad_files(db: Database, app: Any) -> None:
+    from truthline.services.guidelines import MAX_MARKDOWN_BYTES
+
+    project, lead, _, _ = await _setup(db, app)
+    url = f"/api/v1/projects/{project.id}/guideline/versions"
+
+    async def error(status: int, **kw: Any) -> dict:
+        r = await lead.post(url, **kw)
+        assert r.status_code == status, r.text
+        return r.json()["error"]
+
+    err = await error(422, files={"file": ("g.md", "# Guide é".encode("latin-1"), "text/markdown")})
+    assert err["code"] == "guideline_not_utf8" and err["details"]["field"] == "file"
+    assert "UTF-8" in err["message"]
+    err = await error(422, files={"file": ("g.md", b"# G\x00\x01", "text/markdown")})
+    assert err["code"] == "guideline_not_utf8"
+    err = await error(413, files={"file": ("g.md", b"a" * (MAX_MARKDOWN_BYTES + 1))})
+    assert err["code"] == "guideline_too_large"
+    assert err["details"]["limit"] == MAX_MARKDOWN_BYTES
+    err = await error(422, files={"file": ("g.png", _png(), "image/png")})
+    assert err["code"] == "guideline_file_type" and err["details"]["value"] == "image/png"
+    err = await error(422, files={"other": ("g.md", b"# G\n")})
+    assert err["details"]["field"] == "file"
+    err = await error(422, files={"file": ("g.md", b"# G\n")}, data={"requires_ack": "maybe"})
+    assert err["details"]["field"] == "requires_ack"
+    err = await error(422, files={"file": ("g.md", b"   \n")})
+    assert err["details"]["field"] == "body"
+    assert (await lead.get(url)).json() == []
+
+
+async def test_cli_publishes_a_markdown_file(db: Database, app: Any, tmp_path: Any) -> None:
+    import asyncio
+
+    from typer.testing import CliRunner
+
+    from truthline.cli import app as cli
+
+    project, lead, _, _ = await _setup(db, app)
+    guide = tmp_path / "guide.md"
+    guide.write_text(V2, encoding="utf-8")
+    env = {"TRUTHLINE_DATABASE_URL": db.url, "TRUTHLINE_DATA_DIR": str(tmp_path)}
+    owner = (await _owner(db, project)).username
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["guideline", "publish", *args], env=env)
+
+    res = await asyncio.to_thread(
+        run, project.name, "--file", str(guide), "--summary", "first", "--requires-ack",
+        "--as", owner,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert f"published version 1 of {project.name} (requires acknowledgement)" in res.stdout
+    assert "§1, §2, §2.1" in res.stdout
+    current = (await lead.get(f"/api/v1/projects/{project.id}/guideline")).json()["current"]
+    assert (current["body"], current["change_summary"], current["requires_ack"]) == (
+        V2, "first", True,
+    )  # fmt: skip
+    guide.write_bytes(b"# Gu\xefde\n")
+    res = await asyncio.to_thread(run, str(project.id), "--file", str(guide), "--as", owner)
+    assert res.exit_code == 1 and "not UTF-8" in res.output
+    res = await asyncio.to_thread(run, str(project.id), "--file", str(tmp_path / "none.md"))
+    assert res.exit_code == 1 and "none.md" in res.output

@@ -439,7 +439,7 @@ def test_snapshot_round_trips_and_restricts() -> None:
     assert only.quality.top_error_codes == []
 
 
-async def test_cli_writes_json_and_csv(db: Database, app: Any, tmp_path: Path) -> None:
+async def test_cli_writes_json_csv_and_pdf(db: Database, app: Any, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from truthline.cli import app as cli
@@ -468,6 +468,23 @@ async def test_cli_writes_json_and_csv(db: Database, app: Any, tmp_path: Path) -
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert {(r["section"], r["key"]): r["value"] for r in rows}[("work", "items")] == "4"
+    pdf = tmp_path / "a.pdf"
+    res = await asyncio.to_thread(
+        run, "report", "daily", "--user", w.ann.username, "--date", "2026-03-10",
+        "--format", "pdf", "--out", str(pdf),
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Ana Lívia" in text and "Schedule" in text and "No schedule on record" in text
+    res = await asyncio.to_thread(
+        run, "report", "team", "--project", w.project.name, "--date", "2026-03-10",
+        "--format", "pdf",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert res.stdout_bytes[:5] == b"%PDF-"
     res = await asyncio.to_thread(
         run, "report", "team", "--project", w.project.name, "--date", "2026-03-10",
         "--format", "csv",
@@ -481,3 +498,221 @@ async def test_cli_writes_json_and_csv(db: Database, app: Any, tmp_path: Path) -
     res = await asyncio.to_thread(run, "report", "daily", "--user", "nobody-here",
                                   "--date", "2026-03-10")  # fmt: skip
     assert res.exit_code == 1 and "nobody-here" in res.output
+
+
+# --- the schedule: scheduled time, active time inside and outside it, flags -----------------------
+IST = "Asia/Kolkata"  # UTC+5:30 all year
+ROTATION = {
+    "weeks": [
+        {str(d): [["09:00", "17:00"]] for d in range(5)},  # week 0: days
+        {str(d): [["14:00", "18:00"], ["19:00", "23:00"]] for d in range(5)},  # week 1: late
+    ],
+    "rotation_start": "2026-03-04",  # a Wednesday: its week, from Monday 2 March, is week 0
+    "time_off": ["2026-03-12"],
+}
+HOUR = 3_600_000
+MINUTE = 60_000
+
+
+async def _work(
+    db: Database, user: Any, project: Any, item_id: int, start: datetime, minutes: int
+) -> None:
+    """A lease worked without a pause from ``start``: a heartbeat each minute, then a submit."""
+    async with db.write() as s:
+        lease = Assignment(
+            project_id=project.id, item_id=item_id, user_id=user.id, stage="annotate",
+            status="submitted", leased_at=start, expires_at=start + timedelta(hours=2),
+            finished_at=start + timedelta(minutes=minutes), active_ms=minutes * MINUTE,
+        )  # fmt: skip
+        s.add(lease)
+        await s.flush()
+        for n in range(1, minutes + 1):
+            s.add(
+                ActivityEvent(
+                    user_id=user.id, project_id=project.id, assignment_id=lease.id,
+                    at=start + timedelta(minutes=n), kind="submit" if n == minutes else "heartbeat",
+                    state="active", client_active_ms=n * MINUTE,
+                )
+            )  # fmt: skip
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+async def _rota_world(db: Database, app: Any) -> World:
+    """A person in India on a two-week rotation who works on two projects, an idle colleague
+    on a UTC day schedule, and a member without any schedule."""
+    lead, lead_b, rota, idle, plain = [await make_user(db) for _ in range(5)]
+    admin = await make_user(db, admin=True)
+    a = await make_project(db, lead, members={rota: "annotator", idle: "annotator",
+                                              plain: "annotator"})  # fmt: skip
+    b = await make_project(db, lead_b, members={rota: "annotator"})
+    await add_items(db, a, [{"id": f"a{n}", "text": "t"} for n in range(3)])
+    await add_items(db, b, [{"id": "b0", "text": "t"}])
+    ids_a, ids_b = await item_ids(db, a.id), await item_ids(db, b.id)
+    w = World(lead=lead, rota=rota, idle=idle, plain=plain, a=a, b=b)
+    w.c = {name: await client_for(app, db, u) for name, u in (
+        ("lead", lead), ("rota", rota), ("admin", admin))}  # fmt: skip
+    people = "/api/v1/people"
+    r = await w.c["admin"].put(f"{people}/{rota.id}/timezone", json={"timezone": IST})
+    assert r.status_code == 200, r.text
+    r = await w.c["admin"].put(f"{people}/{rota.id}/schedule", json=ROTATION)
+    assert r.status_code == 200, r.text
+    r = await w.c["admin"].put(
+        f"{people}/{idle.id}/schedule", json={"weeks": [ROTATION["weeks"][0]]}
+    )
+    assert r.status_code == 200, r.text
+    # Tuesday 10 March is in week 1: shifts 14:00-18:00 and 19:00-23:00 IST, that is
+    # 08:30-12:30 and 13:30-17:30 UTC; the local day runs from 18:30 UTC on the 9th.
+    await _work(db, rota, a, ids_a["a0"], _utc("2026-03-10T07:30"), 90)  # 13:00-14:30: 60 out
+    await _work(db, rota, b, ids_b["b0"], _utc("2026-03-10T13:30"), 60)  # 19:00-20:00: all in
+    await _work(db, rota, a, ids_a["a1"], _utc("2026-03-10T18:00"), 20)  # 23:30-23:50: out
+    # Thursday 12 March is time off, worked anyway for 45 minutes.
+    await _work(db, rota, a, ids_a["a2"], _utc("2026-03-12T04:30"), 45)
+    return w
+
+
+async def test_daily_report_against_a_rotating_schedule(db: Database, app: Any) -> None:
+    w = await _rota_world(db, app)
+    try:
+        body = (await _daily(w.c["rota"])).json()
+        assert (body["tz"], body["start"][:16], body["end"][:16]) == (
+            IST, "2026-03-09T18:30", "2026-03-10T18:30")  # fmt: skip
+        assert body["time"]["active_ms"] == 170 * MINUTE
+        sc = body["schedule"]
+        assert (sc["has_schedule"], sc["week"], sc["time_off"]) == (True, 1, False)
+        assert [(x["local"], x["start"][11:16], x["end"][11:16]) for x in sc["shifts"]] == [
+            ("14:00-18:00", "08:30", "12:30"), ("19:00-23:00", "13:30", "17:30")]  # fmt: skip
+        assert (sc["scheduled_ms"], sc["scheduled_so_far_ms"]) == (8 * HOUR, 8 * HOUR)
+        assert (sc["active_in_schedule_ms"], sc["active_outside_schedule_ms"]) == (
+            90 * MINUTE, 80 * MINUTE)  # fmt: skip
+        assert sc["share_of_scheduled"] == pytest.approx(170 / 480)
+        assert sc["by_project"] == [
+            {"project_id": w.a.id, "project": w.a.name, "active_in_schedule_ms": 30 * MINUTE,
+             "active_outside_schedule_ms": 80 * MINUTE},
+            {"project_id": w.b.id, "project": w.b.name, "active_in_schedule_ms": 60 * MINUTE,
+             "active_outside_schedule_ms": 0},
+        ]  # fmt: skip
+        assert body["flags"] == [
+            {"code": "under_scheduled_time",
+             "message": "worked less than 50% of the scheduled time: 2 h 50 min active of "
+                        "8 h 00 min scheduled"},
+            {"code": "outside_schedule",
+             "message": "1 h 20 min active outside the scheduled hours"},
+        ]  # fmt: skip
+
+        # A week earlier the rotation is in week 0: 09:00-17:00, nothing worked.
+        before = (await _daily(w.c["rota"], date="2026-03-03")).json()
+        assert (before["schedule"]["week"], before["schedule"]["scheduled_ms"]) == (0, 8 * HOUR)
+        assert [x["local"] for x in before["schedule"]["shifts"]] == ["09:00-17:00"]
+        assert before["schedule"]["shifts"][0]["start"][11:16] == "03:30"
+        assert before["schedule"]["active_in_schedule_ms"] == 0
+        assert [f["code"] for f in before["flags"]] == ["under_scheduled_time"]
+        # Time off, worked anyway.
+        off = (await _daily(w.c["rota"], date="2026-03-12")).json()
+        assert (off["schedule"]["time_off"], off["schedule"]["scheduled_ms"]) == (True, 0)
+        assert off["schedule"]["shifts"] == [] and off["schedule"]["share_of_scheduled"] is None
+        assert off["schedule"]["active_outside_schedule_ms"] == 45 * MINUTE
+        assert off["flags"] == [
+            {
+                "code": "no_shift_scheduled",
+                "message": "no shift scheduled (time off), yet 45 min active",
+            }
+        ]
+        # Saturday: no hours that day and nothing worked, so nothing to flag.
+        weekend = (await _daily(w.c["rota"], date="2026-03-14")).json()
+        assert weekend["schedule"]["scheduled_ms"] == 0 and weekend["flags"] == []
+
+        # The lead of project A sees A's part only, and the flags judge that part.
+        lead_view = (await _daily(w.c["lead"], user=w.rota.username)).json()
+        sc = lead_view["schedule"]
+        assert lead_view["partial"] and sc["scheduled_ms"] == 8 * HOUR
+        assert [r["project_id"] for r in sc["by_project"]] == [w.a.id]
+        assert (sc["active_in_schedule_ms"], sc["active_outside_schedule_ms"]) == (
+            30 * MINUTE, 80 * MINUTE)  # fmt: skip
+        assert sc["share_of_scheduled"] == pytest.approx(110 / 480)
+        assert [f["message"] for f in lead_view["flags"]] == [
+            "worked less than 50% of the scheduled time: 1 h 50 min active on the projects "
+            "shown of 8 h 00 min scheduled",
+            "1 h 20 min active on the projects shown outside the scheduled hours",
+        ]
+
+        # Someone without a schedule: the section says so and nothing is flagged.
+        plain = (await _daily(w.c["admin"], user=w.plain.username)).json()
+        assert plain["schedule"] == {
+            "has_schedule": False, "week": None, "time_off": False, "shifts": [],
+            "scheduled_ms": 0, "scheduled_so_far_ms": 0, "active_in_schedule_ms": None,
+            "active_outside_schedule_ms": None, "share_of_scheduled": None, "by_project": [],
+        }  # fmt: skip
+        assert plain["flags"] == []
+
+        # CSV and PDF carry the same figures.
+        rows = list(csv.DictReader(io.StringIO((await _daily(w.c["rota"], format="csv")).text)))
+        cell = {(x["section"], x["row"], x["key"]): x["value"] for x in rows}
+        assert cell[("schedule", "1", "scheduled_ms")] == str(8 * HOUR)
+        assert cell[("schedule", "1", "active_outside_schedule_ms")] == str(80 * MINUTE)
+        assert cell[("shifts", "2", "local")] == "19:00-23:00"
+        assert cell[("flags", "2", "code")] == "outside_schedule"
+        pdf = await _daily(w.c["rota"], format="pdf")
+        assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    finally:
+        await _close(w)
+
+
+async def test_team_roll_up_sets_scheduled_against_active(db: Database, app: Any) -> None:
+    w = await _rota_world(db, app)
+    try:
+        url = f"/api/v1/projects/{w.a.id}/reports/team"
+        body = (await w.c["lead"].get(url, params={"date": DAY.isoformat()})).json()
+        rows = {x["person"]["username"]: x for x in body["rows"]}
+        # The idle colleague was scheduled, so is listed; the member without a schedule is not.
+        assert set(rows) == {w.rota.username, w.idle.username}
+        r = rows[w.rota.username]
+        assert (r["active_ms"], r["scheduled_ms"]) == (110 * MINUTE, 8 * HOUR)
+        assert (r["active_in_schedule_ms"], r["active_outside_schedule_ms"]) == (
+            30 * MINUTE, 80 * MINUTE)  # fmt: skip
+        assert r["flags"] == ["under_scheduled_time", "outside_schedule"]
+        i = rows[w.idle.username]
+        assert (i["items"], i["active_ms"], i["scheduled_ms"]) == (0, 0, 8 * HOUR)
+        assert (i["active_in_schedule_ms"], i["flags"]) == (0, ["under_scheduled_time"])
+        t = body["totals"]
+        assert (t["scheduled_ms"], t["active_in_schedule_ms"], t["active_outside_schedule_ms"]) == (
+            16 * HOUR, 30 * MINUTE, 80 * MINUTE)  # fmt: skip
+        table = list(csv.DictReader(io.StringIO(
+            (await w.c["lead"].get(url, params={"date": DAY.isoformat(), "format": "csv"})).text
+        )))  # fmt: skip
+        by_name = {x["username"]: x for x in table}
+        assert by_name[w.rota.username]["flags"] == "under_scheduled_time;outside_schedule"
+        assert by_name["total"]["scheduled_ms"] == str(16 * HOUR)
+        # Saturday: nobody was scheduled and nobody worked on A.
+        saturday = (await w.c["lead"].get(url, params={"date": "2026-03-14"})).json()
+        assert saturday["rows"] == [] and saturday["totals"]["scheduled_ms"] is None
+    finally:
+        await _close(w)
+
+
+async def test_scheduled_days_are_stored_even_when_not_worked(db: Database, app: Any) -> None:
+    w = await _rota_world(db, app)
+    try:
+        # Early on Wednesday 11 March (UTC) every local 10 March is over, and the 9th too.
+        now = datetime(2026, 3, 11, 6, 0, tzinfo=UTC)
+        assert await report_job.store_due_reports(db, now=now, memo=report_job.Memo()) == 4
+        async with db.read() as s:
+            stored = sorted((await s.execute(
+                select(ReportSnapshot.user_id, ReportSnapshot.day, ReportSnapshot.active_ms)
+            )).all())  # fmt: skip
+        # The rota worked the 10th; on the 9th (week 1, scheduled) they did nothing. The idle
+        # colleague was scheduled both days; the member without a schedule gets nothing.
+        assert stored == sorted([
+            (w.rota.id, date(2026, 3, 9), 0), (w.rota.id, DAY, 170 * MINUTE),
+            (w.idle.id, date(2026, 3, 9), 0), (w.idle.id, DAY, 0),
+        ])  # fmt: skip
+        snap = (await _daily(w.c["admin"], user=w.idle.username, source="stored")).json()
+        assert [f["code"] for f in snap["flags"]] == ["under_scheduled_time"]
+        assert snap["schedule"]["scheduled_ms"] == 8 * HOUR
+        # The lead's view of a stored report keeps the schedule of their projects' rows.
+        lead = (await _daily(w.c["lead"], user=w.rota.username, source="stored")).json()
+        assert lead["partial"] and lead["schedule"]["active_outside_schedule_ms"] == 80 * MINUTE
+    finally:
+        await _close(w)

@@ -145,6 +145,7 @@ async def test_activity_settings(db: Database, app: Any) -> None:
     defaults = (await view.get(url)).json()
     assert defaults == {
         "max_gap_s": 75,
+        "idle_after_s": 60,
         "session_gap_s": 900,
         "too_fast_ratio": 0.3,
         "too_fast_min_s": 0.0,
@@ -167,3 +168,11 @@ async def test_activity_settings(db: Database, app: Any) -> None:
     assert (await lead.patch(url, json={"speed": 1})).status_code == 422
     assert (await c1.patch(url, json={"max_gap_s": 100})).status_code == 403
     assert (await c1.get(url)).status_code == 403
+    # The idle window reaches the annotator's workspace through their progress.
+    progress = f"/api/v1/projects/{project.id}/progress/today"
+    assert (await c1.get(progress)).json()["idle_after_s"] == 60
+    r = await lead.patch(url, json={"idle_after_s": 120})
+    assert r.status_code == 200 and r.json()["idle_after_s"] == 120
+    assert (await c1.get(progress)).json()["idle_after_s"] == 120
+    r = await lead.patch(url, json={"idle_after_s": 5})
+    assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "idle_after_s"

@@ -22,7 +22,7 @@ GUIDELINE_V2 = GUIDELINE_V1.replace(OLD_RULE, NEW_RULE) + (
 SUMMARY = "Questions are neutral; new section 3 on sarcasm."
 
 
-def _annotate_under_v1(server: Any, pid: int) -> str:
+def _annotate_under_v1(server: Any, pid: int, result: dict | None = None) -> str:
     """Annotates one item while version 1 is in force (as the admin: the gate does not apply)."""
     taken = server.api("POST", f"/projects/{pid}/queue/next", json={"stage": "annotate"}).json()
     assert taken["status"] == "assigned", taken
@@ -31,7 +31,7 @@ def _annotate_under_v1(server: Any, pid: int) -> str:
         "POST",
         f"/projects/{pid}/items/{item['id']}/annotations",
         json={
-            "result": {"sentiment": {"labels": ["positive"]}},
+            "result": result or {"sentiment": {"labels": ["positive"]}},
             "lease_id": taken["lease"]["id"],
             "idempotency_key": str(uuid.uuid4()),
         },
@@ -214,3 +214,89 @@ def test_images_and_recheck(page, browser, server) -> None:
         shot(ann, "guideline-image-pane")
     finally:
         ctx.close()
+
+
+SECTIONED = {
+    "fields": [{"name": "text", "type": "text"}],
+    "questions": [
+        {
+            "name": "sentiment",
+            "kind": "classification",
+            "classes": ["positive", "negative"],
+            "guideline_section": "2",
+        },
+        {
+            "name": "topic",
+            "kind": "classification",
+            "classes": ["food", "service"],
+            "required": False,
+            "guideline_section": "3",
+        },
+    ],
+}
+FILE_V1 = (
+    "# Reviews\n\n## 1 Scope\n\nRestaurant reviews.\n\n## 2 Sentiment\n\nThe writer's feeling.\n"
+    "\n## 3 Topic\n\nWhat the review is about.\n"
+)
+FILE_V2 = FILE_V1.replace("What the review is about.", "What the review is mostly about: café.")
+
+
+def test_markdown_file_and_items_by_changed_section(page, server) -> None:
+    """The lead loads the next version from a .md file (a file that is not UTF-8 is refused),
+    publishes it, and lists the items whose answers the changed section governs."""
+    suffix = uuid.uuid4().hex[:6]
+    r = server.api("POST", "/projects", json={"name": f"Sections {suffix}", "schema": SECTIONED})
+    assert r.status_code == 201, r.text
+    pid = r.json()["id"]
+    r = server.api("PUT", f"/projects/{pid}/members", json={"username": "lead", "role": "lead"})
+    assert r.status_code == 200, r.text
+    rows = "".join(f'{{"id": "s{suffix}-{n}", "text": "t"}}\n' for n in range(2)).encode()
+    r = server.api("POST", f"/projects/{pid}/imports", files={"file": ("items.jsonl", rows)})
+    assert r.status_code in (201, 202), r.text
+    r = server.api("POST", f"/projects/{pid}/guideline/versions", json={"body": FILE_V1})
+    assert r.status_code == 201, r.text
+    with_topic = _annotate_under_v1(
+        server, pid, {"sentiment": {"labels": ["positive"]}, "topic": {"labels": ["food"]}}
+    )
+    without_topic = _annotate_under_v1(server, pid)
+
+    sign_in(page, "lead", f"/lead/projects/{pid}?tab=guideline")
+    editor = page.get_by_test_id("guideline-editor")
+    text = page.get_by_test_id("guideline-text")
+    expect(text).to_have_value(FILE_V1)
+    md_input = page.get_by_test_id("guideline-md-input")
+    # Saved on Windows with a byte-order mark: read as the same text the server would store.
+    windows = ("\ufeff" + FILE_V2.replace("\n", "\r\n")).encode("utf-8")
+    md_input.set_input_files({"name": "guide.md", "mimeType": "text/markdown", "buffer": windows})
+    expect(text).to_have_value(FILE_V2)
+    expect(page.get_by_test_id("guideline-upload-note")).to_contain_text("Loaded guide.md")
+    expect(page.get_by_test_id("guideline-sections")).to_contain_text("§3 Topic")
+    # A file in another encoding is refused, naming the problem; the text stays.
+    latin1 = FILE_V1.replace("Restaurant", "Café").encode("latin-1")
+    md_input.set_input_files({"name": "old.md", "mimeType": "text/markdown", "buffer": latin1})
+    expect(editor.get_by_test_id("error")).to_contain_text("old.md is not UTF-8 text")
+    expect(text).to_have_value(FILE_V2)
+    page.get_by_test_id("guideline-summary").fill("Topic: what it is mostly about")
+    page.get_by_test_id("guideline-publish").click()
+    expect(page.get_by_test_id("guideline-published")).to_have_text("Published version 2.")
+    current = server.api("GET", f"/projects/{pid}/guideline").json()["current"]
+    assert current["version"] == 2 and current["body"] == FILE_V2
+
+    # Both items were annotated under v1; only one answered the question of the changed §3.
+    affected = page.get_by_test_id("guideline-affected")
+    expect(affected.locator("tbody tr")).to_have_count(2)
+    section = page.get_by_test_id("affected-section")
+    expect(section.locator("option")).to_have_count(5)  # any, changed, §1, §2, §3
+    section.select_option("changed")
+    page.get_by_test_id("affected-filter").click()
+    expect(affected.locator("tbody tr")).to_have_count(1)
+    expect(affected).to_contain_text(with_topic)
+    expect(page.get_by_test_id("affected-count")).to_contain_text(
+        "1 item annotated before version 2 in answers to the sections version 2 changed (§3: topic)"
+    )
+    shot(page, "guideline-affected-by-section")
+    section.select_option("2")
+    page.get_by_test_id("affected-filter").click()
+    expect(affected.locator("tbody tr")).to_have_count(2)
+    expect(affected).to_contain_text(without_topic)
+    expect(page.get_by_test_id("affected-count")).to_contain_text("in answers to §2 (sentiment)")

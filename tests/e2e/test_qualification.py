@@ -182,3 +182,91 @@ def test_outsiders_cannot_read_guideline_images(server) -> None:
         assert c.get(f"/guideline-assets/{asset}").status_code == 404
     got = server.api("GET", f"/guideline-assets/{asset}")
     assert got.status_code == 200 and got.content == png()
+
+
+GOLD_FEEDBACK = "Sarcasm reads as praise: see section 2."
+
+
+def test_gold_item_quiz(page, browser, server) -> None:
+    """A quiz made of a gold item: the lead picks it, the annotator annotates it with the
+    workspace's tool, misses it once without ever receiving its answer, then passes."""
+    suffix = uuid.uuid4().hex[:6]
+    annotator = f"gold{suffix}"
+    pid = make_project(server, f"Gold quiz {suffix}", annotator, n_items=3)
+    r = server.api("POST", f"/projects/{pid}/guideline/versions", json={"body": "# Guide\n"})
+    assert r.status_code == 201, r.text
+    items = server.api("GET", f"/projects/{pid}/items").json()["items"]
+    gold = next(i for i in items if i["external_id"].endswith("-0"))
+    r = server.api(
+        "PUT",
+        f"/projects/{pid}/items/{gold['id']}/gold",
+        json={"answer": {"sentiment": {"labels": ["negative"]}}, "feedback": GOLD_FEEDBACK},
+    )
+    assert r.status_code == 200, r.text
+
+    # The lead builds a one-item quiz from the project's gold items.
+    sign_in(page, "lead", f"/lead/projects/{pid}")
+    page.get_by_test_id("tab-qualification").click()
+    editor = page.get_by_test_id("quiz-editor")
+    page.get_by_test_id("quiz-pass-mark").fill("100")
+    editor.get_by_test_id("quiz-add-gold").click()
+    entry = editor.get_by_test_id("quiz-edit-1")
+    expect(entry).to_have_attribute("data-kind", "gold")
+    expect(page.get_by_test_id("quiz-problems")).to_contain_text("pick a gold item")
+    entry.get_by_test_id("quiz-gold-item").select_option(str(gold["id"]))
+    expect(entry.get_by_test_id("quiz-gold-expected")).to_have_text(
+        "Expected answer: sentiment: negative"
+    )
+    entry.get_by_test_id("quiz-gold-text").fill("Label the review")
+    page.get_by_test_id("quiz-save").click()
+    expect(page.get_by_test_id("quiz-saved")).to_be_visible()
+    saved = server.api("GET", f"/projects/{pid}/qualification/quizzes").json()
+    assert saved[0]["questions"][0]["item_id"] == gold["id"]
+
+    ctx = browser.new_context(base_url=server.url, viewport=VIEWPORT)
+    ctx.set_default_timeout(10_000)
+    ann = ctx.new_page()
+    errors: list[str] = []
+    ann.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        state_url = f"/api/v1/projects/{pid}/qualification"
+        with ann.expect_response(lambda resp: resp.url.endswith(state_url)) as asked:
+            sign_in(ann, annotator, f"/projects/{pid}/annotate")
+        body = asked.value.text()
+        assert gold["data"]["text"] in body
+        assert "labels" not in body and GOLD_FEEDBACK not in body
+        workspace = ann.get_by_test_id("workspace")
+        expect(workspace).to_have_attribute("data-phase", "qualification_required")
+        gate = ann.get_by_test_id("quiz-gate")
+        g1 = gate.get_by_test_id("quiz-q-g1")
+        expect(g1).to_contain_text("Label the review")
+        expect(g1).to_contain_text(gold["data"]["text"])
+        expect(gate.get_by_test_id("quiz-answered")).to_have_text("0 of 1 answered")
+
+        # The workspace's classification tool answers it; the wrong class fails.
+        g1.get_by_test_id("class-sentiment-positive").click()
+        expect(gate.get_by_test_id("quiz-answered")).to_have_text("1 of 1 answered")
+        shot(ann, "qualification-gold")
+        with ann.expect_response(lambda resp: "/qualification/attempts" in resp.url) as sent:
+            gate.get_by_test_id("quiz-submit").click()
+        assert sent.value.status == 201
+        assert "negative" not in sent.value.text()
+        expect(gate.get_by_test_id("quiz-verdict")).to_contain_text("Not passed: 0% correct")
+        missed = gate.get_by_test_id("quiz-missed-g1")
+        expect(missed.get_by_test_id("quiz-gold-score")).to_contain_text("scored 0%")
+        expect(missed.get_by_test_id("quiz-explanation")).to_have_text(GOLD_FEEDBACK)
+
+        # Another attempt starts from a blank item; the right class passes.
+        gate.get_by_test_id("quiz-retry").click()
+        g1 = gate.get_by_test_id("quiz-q-g1")
+        expect(g1.get_by_test_id("class-sentiment-positive")).to_have_attribute(
+            "aria-checked", "false"
+        )
+        g1.get_by_test_id("class-sentiment-negative").click()
+        gate.get_by_test_id("quiz-submit").click()
+        expect(gate.get_by_test_id("quiz-verdict")).to_contain_text("Passed: 100% correct")
+        gate.get_by_test_id("quiz-continue").click()
+        expect(workspace).to_have_attribute("data-phase", "working")
+        assert not errors, f"uncaught errors in the annotator's page: {errors}"
+    finally:
+        ctx.close()

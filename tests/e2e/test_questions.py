@@ -25,13 +25,14 @@ QUESTION = "Is sarcastic praise positive or negative?"
 ANSWER = "Negative: label what the writer means, not the words."
 
 
-def _setup(server: Any) -> tuple[str, int]:
+def _setup(server: Any, schema: dict | None = None) -> tuple[str, int]:
     """A project of its own with two items and a guideline, and an annotator on it."""
     suffix = uuid.uuid4().hex[:6]
     username = f"quinn{suffix}"
     r = server.api("POST", "/users", json={"username": username, "password": PASSWORD})
     assert r.status_code == 201, r.text
-    r = server.api("POST", "/projects", json={"name": f"Questions {suffix}", "schema": SCHEMA})
+    body = {"name": f"Questions {suffix}", "schema": schema or SCHEMA}
+    r = server.api("POST", "/projects", json=body)
     assert r.status_code == 201, r.text
     pid = r.json()["id"]
     for who, role in ((username, "annotator"), ("lead", "lead")):
@@ -135,3 +136,85 @@ def test_raise_answer_and_promote_to_faq(page, browser, server) -> None:
         assert not errors, f"uncaught errors in the annotator's page: {errors}"
     finally:
         ctx.close()
+
+
+def test_ask_from_a_guideline_section(page, browser, server) -> None:
+    """From a numbered section of the guideline beside the task, and from the whole text in the
+    acknowledgement gate: the question names the section and carries no item; a "§2" in a
+    question's help links to that section."""
+    helped = {
+        "fields": SCHEMA["fields"],
+        "questions": [{**SCHEMA["questions"][0], "help": "Irony and praise: see §2, not §9."}],
+    }
+    username, pid = _setup(server, helped)
+    ctx = browser.new_context(base_url=server.url, viewport=VIEWPORT)
+    ctx.set_default_timeout(10_000)
+    ann = ctx.new_page()
+    errors: list[str] = []
+    ann.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        sign_in(ann, username, f"/projects/{pid}/annotate")
+        expect(ann.get_by_test_id("workspace")).to_have_attribute("data-phase", "working")
+        pane = ann.get_by_test_id("instructions")
+        # The help's "§2" scrolls the guideline there; "§9" names no section and stays text.
+        help_text = ann.get_by_test_id("help-sentiment")
+        expect(help_text).to_have_text("Irony and praise: see §2, not §9.")
+        expect(help_text.get_by_role("link")).to_have_count(1)
+        help_text.get_by_test_id("help-section-link-sentiment-2").click()
+        expect(pane.locator("#guideline-2")).to_be_focused()
+
+        # Every numbered section can be asked about; the form has the section and no item.
+        expect(pane.get_by_role("button", name=re.compile("Ask about section"))).to_have_count(2)
+        pane.get_by_test_id("ask-section-2").click()
+        dialog = ann.get_by_test_id("question-dialog")
+        expect(dialog.get_by_role("heading")).to_have_text("Ask about §2 of the guideline")
+        expect(dialog.get_by_test_id("question-section")).to_have_value("2")
+        expect(dialog.get_by_test_id("question-about-section")).to_contain_text("no item")
+        expect(dialog.get_by_test_id("question-park")).to_have_count(0)
+        dialog.get_by_test_id("question-text").fill("Does irony count as a class of its own?")
+        shot(ann, "questions-from-section")
+        dialog.get_by_test_id("question-send").click()
+        sent = ann.get_by_test_id("question-sent")
+        expect(sent).to_contain_text("sent")
+        expect(sent).not_to_contain_text("parked")
+        expect(dialog).to_have_count(0)
+        # The task in hand is still there.
+        expect(ann.get_by_test_id("item-id")).to_contain_text("q-1")
+
+        # A new version requiring acknowledgement: asked about from the whole text in the gate.
+        r = server.api(
+            "POST",
+            f"/projects/{pid}/guideline/versions",
+            json={"body": GUIDE + "\n## 3 Irony\n\nIrony is negative.\n", "requires_ack": True},
+        )
+        assert r.status_code == 201, r.text
+        ann.goto(f"/projects/{pid}/annotate")
+        gate = ann.get_by_test_id("guideline-gate")
+        expect(gate).to_be_visible()
+        gate.get_by_test_id("gate-whole").click()
+        gate.get_by_test_id("ask-section-3").click()
+        expect(dialog.get_by_test_id("question-section")).to_have_value("3")
+        expect(dialog.get_by_test_id("question-park")).to_have_count(0)
+        dialog.get_by_test_id("question-text").fill("Is mild irony negative too?")
+        dialog.get_by_test_id("question-send").click()
+        expect(ann.get_by_test_id("question-sent")).to_be_visible()
+        expect(gate).to_be_visible()  # still to confirm
+        assert not errors, f"uncaught errors in the annotator's page: {errors}"
+    finally:
+        ctx.close()
+
+    asked = server.api("GET", f"/projects/{pid}/questions").json()
+    assert sorted(
+        (q["guideline_section"], q["item_id"], q["guideline_version"]) for q in asked
+    ) == [
+        ("2", None, 1),
+        ("3", None, 2),
+    ]
+    # The lead sees it in the queue, about the section and no item.
+    sign_in(page, "lead", "/questions?view=queue")
+    row = page.get_by_test_id("question-row").filter(has_text="irony count as a class")
+    expect(row).to_have_count(1)
+    row.get_by_role("button").click()
+    detail = page.get_by_test_id("question-detail")
+    expect(detail).to_contain_text("guideline §2 (v1)")
+    expect(detail).not_to_contain_text("item q-")

@@ -70,6 +70,19 @@ def _report(name: str, project: str = "proj", code: str = "wrong_label") -> Dail
                                     "since": 2}],
             "hourly": [{"project_id": 1, "hour": 9, "items": 4},
                        {"project_id": 1, "hour": 13, "items": 3}],
+            "schedule": {
+                "has_schedule": True, "week": 1, "time_off": False,
+                "shifts": [{"start": at, "end": at, "local": "14:00-18:00"},
+                           {"start": at, "end": at, "local": "19:00-23:00"}],
+                "scheduled_ms": 8 * 3_600_000, "scheduled_so_far_ms": 8 * 3_600_000,
+                "active_in_schedule_ms": 2_400_000, "active_outside_schedule_ms": 1_200_000,
+                "share_of_scheduled": 0.125,
+                "by_project": [{"project_id": 1, "project": project,
+                                "active_in_schedule_ms": 2_400_000,
+                                "active_outside_schedule_ms": 1_200_000}],
+            },
+            "flags": [{"code": "under_scheduled_time",
+                       "message": "worked less than 50% of the scheduled time"}],
         }
     )  # fmt: skip
 
@@ -116,3 +129,31 @@ def test_helpers_format_figures() -> None:
     assert report_pdf.minutes(90_000) == "1.5 min" and report_pdf.minutes(None) == "-"
     assert report_pdf.percent(1 / 3) == "33.3%" and report_pdf.percent(None) == "-"
     assert Person(id=1, username="a", display_name="").username == "a"
+
+
+def test_the_schedule_section(tmp_path: Path) -> None:
+    pdf = tmp_path / "r.pdf"
+    report = _report("Ana")
+    pdf.write_bytes(report_pdf.daily_pdf(report))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "14:00-18:00," in text and "19:00-23:00" in text and "(rotation week 2)" in text
+    assert "480.0 min" in text and "40.0 min" in text and "12.5%" in text
+    assert "! worked less than 50% of the scheduled time" in text
+    team = TeamReport(
+        project_id=1, project="p", day=date(2026, 3, 10), generated_at=datetime.now(UTC),
+        rows=[_team_row(report)], totals=_totals([_team_row(report)]),
+    )  # fmt: skip
+    pdf.write_bytes(report_pdf.team_pdf(team))
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "under schedule" in text and "480.0 min / in 40.0" in text
+    # A snapshot stored before reports read schedules has no such section.
+    old = report.model_copy(update={"schedule": None, "flags": []})
+    pdf.write_bytes(report_pdf.daily_pdf(old))
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Schedule" not in text and "Items per hour" in text

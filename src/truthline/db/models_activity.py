@@ -92,6 +92,8 @@ class ActivitySettings(Base):
         ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
     )
     max_gap_s: Mapped[int] = mapped_column(Integer)
+    # Seconds without input after which the workspace reports the person idle.
+    idle_after_s: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
     session_gap_s: Mapped[int] = mapped_column(Integer)
     too_fast_ratio: Mapped[float] = mapped_column(Float)
     too_fast_min_s: Mapped[float] = mapped_column(Float)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from truthline.db.models import Base, BigId, _created
@@ -45,7 +54,9 @@ class QualificationQuiz(Base):
     pass_mark: Mapped[int] = mapped_column(Integer)  # percent, 0-100
     max_attempts: Mapped[int] = mapped_column(Integer)
     cooldown_minutes: Mapped[int] = mapped_column(Integer, default=0)
-    # [{"id", "text", "kind": single|multiple, "options": [..], "correct": [..], "explanation"}]
+    # Choice questions: {"id", "text", "kind": single|multiple, "options", "correct",
+    # "explanation"}; gold entries: {"id", "text", "kind": "gold", "item_id", "explanation"},
+    # whose expected answers live in qualification_gold_entries, never beside the questions.
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -53,6 +64,25 @@ class QualificationQuiz(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     __table_args__ = (
         Index("ix_qualification_quizzes_gate", "project_id", "enabled", "guideline_version"),
+    )
+
+
+class QualificationGoldEntry(Base):
+    """A quiz entry answered like a task: a gold item of the project and the answer it was
+    expected to get when the quiz was saved (the gold answer then), so that later changes to
+    the gold item never change a quiz already in force."""
+
+    __tablename__ = "qualification_gold_entries"
+    quiz_id: Mapped[int] = mapped_column(
+        ForeignKey("qualification_quizzes.id", ondelete="CASCADE"), primary_key=True
+    )
+    entry_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    answer: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "item_id", name="uq_qualification_gold_entries_item"),
+        Index("ix_qualification_gold_entries_item", "item_id"),
     )
 
 

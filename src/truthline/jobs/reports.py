@@ -1,4 +1,6 @@
-"""Daily status reports generated at the end of each person's day."""
+"""Daily status reports generated at the end of each person's day: for everyone who worked
+that day, and for everyone whose schedule held working time that day (a day scheduled but not
+worked is the report a lead most needs)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ from sqlalchemy import exists, select
 from truthline.db.models import Annotation, ReviewVerdict, User
 from truthline.db.models_activity import ActivityEvent
 from truthline.db.models_reports import ReportSnapshot
+from truthline.db.models_workforce import PersonProfile, Schedule
 from truthline.db.session import Database
 from truthline.db.types import utcnow
 from truthline.jobs.worker import periodic
-from truthline.services import reports
+from truthline.services import report_schedule, reports
 from truthline.settings import Settings
 
 # Days looked back at: a worker that was down over a midnight still stores the day it missed.
@@ -72,12 +75,23 @@ async def _worked(db: Database, user_id: int, start: datetime, end: datetime) ->
 
 async def store_due_reports(db: Database, *, now: datetime | None = None, memo: Memo) -> int:
     """Stores the report of every person whose day ended (in their time zone) within the last
-    LOOKBACK_DAYS and who worked that day, unless it is stored; returns how many it stored."""
+    LOOKBACK_DAYS and who worked or was scheduled to work that day, unless it is stored;
+    returns how many it stored."""
     now = now or utcnow()
     oldest = now.date() - timedelta(days=LOOKBACK_DAYS + 2)
     memo.forget_before(oldest)
     async with db.read() as s:
         users = list(await s.scalars(select(User.id).where(User.is_active).order_by(User.id)))
+        schedules = {
+            row.user_id: (row, tz or "UTC")
+            for row, tz in (
+                await s.execute(
+                    select(Schedule, PersonProfile.timezone).outerjoin(
+                        PersonProfile, PersonProfile.user_id == Schedule.user_id
+                    )
+                )
+            ).all()
+        }
         stored: set[tuple[int, date]] = set(
             (await s.execute(
                 select(ReportSnapshot.user_id, ReportSnapshot.day).where(
@@ -95,9 +109,11 @@ async def store_due_reports(db: Database, *, now: datetime | None = None, memo: 
             start, end = await reports.day_bounds(db, uid, key[1])
             if end > now:  # the person's day is not over (a time zone just changed)
                 continue
-            if await _worked(db, uid, start, end):
+            sched = schedules.get(uid)
+            scheduled = sched is not None and report_schedule.scheduled_on(*sched, key[1])
+            if scheduled or await _worked(db, uid, start, end):
                 report = await reports.daily_report(db, uid, key[1], now=now)
-                if report.worked and await reports.store_snapshot(db, report):
+                if (report.worked or report.scheduled) and await reports.store_snapshot(db, report):
                     count += 1
             memo.done.add(key)
     return count

@@ -32,6 +32,7 @@ from truthline.services import audit
 # The web client heartbeats every 30 s; two missed beats plus slack before a gap stops counting.
 MAX_GAP_S = 75
 SESSION_GAP_S = 15 * 60
+IDLE_AFTER_S = 60  # the workspace's idle window: no input for this long stops the clock
 TOO_FAST_RATIO = 0.3
 TOO_FAST_MIN_S = 0.0
 LONG_IDLE_SHARE = 0.5
@@ -86,6 +87,7 @@ class ActivitySummary:
 @dataclass
 class TimeSettings:
     max_gap_s: int = MAX_GAP_S
+    idle_after_s: int = IDLE_AFTER_S
     session_gap_s: int = SESSION_GAP_S
     too_fast_ratio: float = TOO_FAST_RATIO
     too_fast_min_s: float = TOO_FAST_MIN_S
@@ -213,6 +215,7 @@ def _settings_from(row: Any) -> TimeSettings:
         return TimeSettings()
     return TimeSettings(
         max_gap_s=row.max_gap_s,
+        idle_after_s=row.idle_after_s,
         session_gap_s=row.session_gap_s,
         too_fast_ratio=row.too_fast_ratio,
         too_fast_min_s=row.too_fast_min_s,
@@ -231,6 +234,7 @@ async def settings_for(db: Database, project_ids: list[int]) -> dict[int, TimeSe
 
 SETTING_LIMITS: dict[str, tuple[float, float]] = {
     "max_gap_s": (10, 3600),
+    "idle_after_s": (10, 3600),
     "session_gap_s": (60, 24 * 3600),
     "too_fast_ratio": (0, 1),
     "too_fast_min_s": (0, 3600),

@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 import difflib
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +27,7 @@ from truthline.db.models import (
     ReviewTask,
     ReviewVerdict,
     ReworkTask,
+    SchemaVersion,
     User,
 )
 from truthline.db.models_qualification import GuidelineAsset
@@ -36,23 +36,46 @@ from truthline.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from truthline.media.storage import Storage
 from truthline.policies import ProjectAccess
 from truthline.services import audit, gates
+from truthline.services import guideline_sections as sections_
+from truthline.services.guideline_sections import parse_sections
 from truthline.services.quality_data import Latest, latest_for_items
 from truthline.services.quality_settings import quality_of
 from truthline.services.review_sampling import send_to_review
 
 MAX_BODY = 1_000_000
-# "## 3.2 Title", "### §4 Title": a numbered heading starts a section others can point at.
-SECTION_RE = re.compile(r"^(#{1,6})\s+§?\s*(\d+(?:\.\d+)*)\.?\s+(.+?)\s*$", re.M)
+# An uploaded Markdown file: under the request body limit (2 MiB) with the form around it.
+MAX_MARKDOWN_BYTES = 1_500_000
 GATED_ROLES = ("annotator", "reviewer")
 
 
-def parse_sections(body: str) -> dict[str, dict[str, object]]:
-    """Numbered headings → {"3.2": {"title": ..., "line": n}} (line is 1-based)."""
-    out: dict[str, dict[str, object]] = {}
-    for match in SECTION_RE.finditer(body):
-        line = body.count("\n", 0, match.start()) + 1
-        out.setdefault(match.group(2), {"title": match.group(3), "line": line})
-    return out
+def read_markdown(data: bytes, field: str = "file") -> str:
+    """The text of an uploaded Markdown file: UTF-8 (a byte-order mark is dropped), Windows line
+    ends made plain; anything else is refused with the problem named."""
+    if len(data) > MAX_MARKDOWN_BYTES:
+        raise PayloadTooLarge(
+            f"the Markdown file is larger than {MAX_MARKDOWN_BYTES} bytes",
+            code="guideline_too_large",
+            field=field,
+            value=len(data),
+            limit=MAX_MARKDOWN_BYTES,
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"the Markdown file is not UTF-8 text (byte {exc.start} cannot be read); "
+            "save it as UTF-8 and upload it again",
+            code="guideline_not_utf8",
+            field=field,
+            value=exc.start,
+        ) from None
+    if "\x00" in text:
+        raise InvalidInput(
+            "the file holds NUL bytes: it is not a Markdown text",
+            code="guideline_not_utf8",
+            field=field,
+        )
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
 async def publish(
@@ -214,9 +237,20 @@ async def ack_report(
         return [(u, r, at) for u, r, at in rows.all()]
 
 
-def _affected_query(project_id: int, version: int, label: str | None) -> Select[Item, int]:
-    """Items annotated under a version older than ``version`` (optionally carrying ``label``
-    in those annotations), with how many such annotations each has."""
+@dataclass
+class AffectedFilter:
+    """Which older annotations count: those carrying ``label`` (any, when None) in an answer to
+    one of ``questions`` (any question, when None)."""
+
+    label: str | None = None
+    questions: set[str] | None = None
+
+
+def _affected_query(
+    project_id: int, version: int, only: AffectedFilter, dialect: str
+) -> Select[Item, int]:
+    """Items annotated under a version older than ``version`` (narrowed by ``only``), with how
+    many such annotations each has."""
     older = select(GuidelineVersion.id).where(
         GuidelineVersion.project_id == project_id, GuidelineVersion.version < version
     )
@@ -233,20 +267,83 @@ def _affected_query(project_id: int, version: int, label: str | None) -> Select[
         .group_by(Item.id)
         .order_by(Item.id)
     )
-    if label:
-        needle = '"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        q = q.where(cast(Annotation.result, String).contains(needle, autoescape=True))
+    if only.questions is not None and not only.questions:
+        return q.where(false())  # the section has no question: no annotation answered it
+    if only.label is not None or only.questions is not None:
+        q = q.where(sections_.answer_condition(dialect, only.questions, only.label))
     return q
 
 
-async def affected_items(
-    db: Database, project_id: int, version: int, *, label: str | None, limit: int = 1000
-) -> list[tuple[Item, int]]:
-    """Items annotated under a version older than ``version`` (optionally carrying ``label``
-    in those annotations), with how many such annotations each has."""
-    row = await get_version(db, project_id, version)
+async def _schemas(db: Database, project_id: int) -> list[dict]:
     async with db.read() as s:
-        q = _affected_query(project_id, row.version, label).limit(limit)
+        rows = await s.scalars(
+            select(SchemaVersion.schema).where(SchemaVersion.project_id == project_id)
+        )
+        return [r for r in rows if isinstance(r, dict)]
+
+
+async def section_changes(
+    db: Database, project_id: int, version: int
+) -> list[tuple[sections_.SectionChange, list[str]]]:
+    """The sections of ``version`` (and those the version before had and it dropped), each with
+    how this version changed it and the schema questions pointing at it."""
+    row = await get_version(db, project_id, version)
+    before = (await get_version(db, project_id, version - 1)).body if version > 1 else ""
+    by_section = sections_.questions_by_section(await _schemas(db, project_id))
+    return [
+        (c, sorted(by_section.get(c.section, ())))
+        for c in sections_.compare_sections(before, row.body)
+    ]
+
+
+async def affected_filter(
+    db: Database,
+    project_id: int,
+    version: int,
+    *,
+    label: str | None = None,
+    section: str | None = None,
+    changed_sections: bool = False,
+) -> AffectedFilter:
+    """The filter for a label and either one section (with its subsections) or the sections
+    ``version`` changed; a section stands for the schema questions pointing at it."""
+    label = (label or "").strip() or None
+    if section is not None and changed_sections:
+        raise InvalidInput(
+            "give either section or changed_sections, not both", field="section", value=section
+        )
+    if section is None and not changed_sections:
+        return AffectedFilter(label, None)
+    number = sections_.check_section(section) if section is not None else None
+    changes = [c for c, _ in await section_changes(db, project_id, version)]
+    by_section = sections_.questions_by_section(await _schemas(db, project_id))
+    if number is not None:
+        if number not in by_section and all(c.section != number for c in changes):
+            raise InvalidInput(
+                f"neither version {version} nor the one before has a section {number}, and no "
+                "question points at it",
+                code="unknown_guideline_section",
+                field="section",
+                value=number,
+            )
+        return AffectedFilter(
+            label, sections_.questions_for(by_section, [number], subsections=True)
+        )
+    # The changed set already holds every section around a changed subsection, so the match is
+    # exact: a change in 2.1 flags the questions on 2 and 2.1, not those on 2.2.
+    changed = [c.section for c in changes if c.change]
+    return AffectedFilter(label, sections_.questions_for(by_section, changed, subsections=False))
+
+
+async def affected_items(
+    db: Database, project_id: int, version: int, *, only: AffectedFilter, limit: int = 1000
+) -> list[tuple[Item, int]]:
+    """Items annotated under a version older than ``version`` (narrowed by ``only``), with how
+    many such annotations each has."""
+    row = await get_version(db, project_id, version)
+    dialect = "sqlite" if db.is_sqlite else "postgresql"
+    async with db.read() as s:
+        q = _affected_query(project_id, row.version, only, dialect).limit(limit)
         return [(i, n) for i, n in (await s.execute(q)).all()]
 
 
@@ -461,7 +558,7 @@ async def send_back(
     *,
     stage: str,
     item_ids: list[int] | None,
-    label: str | None = None,
+    only: AffectedFilter | None = None,
 ) -> RecheckOutcome:
     """Sends items annotated under an older version than ``version`` back for re-check: to the
     review stage (a review task with reason ``guideline``) or to their annotators (a rework task
@@ -486,7 +583,8 @@ async def send_back(
     target = await get_version(db, access.project.id, version)
     pid, out = access.project.id, RecheckOutcome()
     async with db.write() as s:
-        q = _affected_query(pid, target.version, label)
+        dialect = "sqlite" if db.is_sqlite else "postgresql"
+        q = _affected_query(pid, target.version, only or AffectedFilter(), dialect)
         if item_ids is not None:
             q = q.where(Item.id.in_(item_ids))
         rows = [i for i, _ in (await s.execute(q.limit(MAX_RECHECK + 1))).all()]

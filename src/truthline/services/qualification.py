@@ -6,13 +6,16 @@ publishing a version without a quiz keeps the earlier quiz in force, and a quiz 
 version must be passed again. Admins, leads and viewers are never gated. Correct answers leave
 the server only for leads; a taker learns after submitting which questions they missed and
 the explanations of those questions.
+
+A quiz mixes choice questions with gold entries (``qualification_gold``): a gold item of the
+project to annotate, right when its gold score reaches the project's gold pass threshold. The
+score is the share of entries right, whatever their kind (``qualification_rules``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import case, exists, func, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
@@ -21,108 +24,24 @@ from truthline.db.models import Membership, User
 from truthline.db.models_qualification import QualificationAttempt, QualificationQuiz
 from truthline.db.session import Database
 from truthline.db.types import UTCDateTime, utcnow
-from truthline.errors import Conflict, InvalidInput, NotFound
+from truthline.errors import Conflict, NotFound
 from truthline.policies import ProjectAccess
-from truthline.services import audit, gates
+from truthline.services import audit, gates, qualification_gold
 from truthline.services.guidelines import GATED_ROLES, get_version
+from truthline.services.qualification_gold import AnswerKey
+from truthline.services.qualification_rules import (
+    KINDS,
+    Answers,
+    Marked,
+    QuestionSpec,
+    QuizSpec,
+    check_spec,
+    feedback,
+    mark,
+    stored_answers,
+)
 
-KINDS = ("single", "multiple")
-MAX_QUESTIONS = 100
-MAX_OPTIONS = 12
-MAX_TEXT = 2000
-
-
-@dataclass
-class QuestionSpec:
-    id: str
-    text: str
-    kind: str
-    options: list[str]
-    correct: list[int]
-    explanation: str = ""
-
-
-@dataclass
-class QuizSpec:
-    questions: list[QuestionSpec]
-    pass_mark: int = 80
-    max_attempts: int = 3
-    cooldown_minutes: int = 0
-    enabled: bool = True
-
-
-def check_spec(spec: QuizSpec) -> list[dict[str, Any]]:
-    """Validates a quiz as a lead wrote it; returns the questions as stored."""
-    if not 0 <= spec.pass_mark <= 100:
-        raise InvalidInput(
-            "pass_mark is a percentage, 0-100", field="pass_mark", value=spec.pass_mark
-        )
-    if not 1 <= spec.max_attempts <= 100:
-        raise InvalidInput(
-            "max_attempts must be 1-100", field="max_attempts", value=spec.max_attempts
-        )
-    if not 0 <= spec.cooldown_minutes <= 10080:
-        raise InvalidInput(
-            "cooldown_minutes must be 0-10080 (a week)",
-            field="cooldown_minutes",
-            value=spec.cooldown_minutes,
-        )
-    if not 1 <= len(spec.questions) <= MAX_QUESTIONS:
-        raise InvalidInput(
-            f"a quiz has 1-{MAX_QUESTIONS} questions", field="questions", value=len(spec.questions)
-        )
-    seen: set[str] = set()
-    out = []
-    for n, q in enumerate(spec.questions):
-        out.append(_check_question(f"questions[{n}]", q, seen))
-    return out
-
-
-def _check_question(where: str, q: QuestionSpec, seen: set[str]) -> dict[str, Any]:
-    if not q.id or len(q.id) > 40 or q.id in seen:
-        raise InvalidInput(
-            f"{where}.id must be unique and 1-40 characters", field=f"{where}.id", value=q.id
-        )
-    seen.add(q.id)
-    if not q.text.strip() or len(q.text) > MAX_TEXT:
-        raise InvalidInput(f"{where}.text must be 1-{MAX_TEXT} characters", field=f"{where}.text")
-    if q.kind not in KINDS:
-        raise InvalidInput(
-            f"{where}.kind must be single or multiple", field=f"{where}.kind", value=q.kind
-        )
-    if not 2 <= len(q.options) <= MAX_OPTIONS:
-        raise InvalidInput(
-            f"{where} needs 2-{MAX_OPTIONS} options",
-            field=f"{where}.options",
-            value=len(q.options),
-        )
-    for k, opt in enumerate(q.options):
-        if not opt.strip() or len(opt) > 500:
-            raise InvalidInput(
-                f"{where}.options[{k}] must be 1-500 characters", field=f"{where}.options[{k}]"
-            )
-    correct = sorted(set(q.correct))
-    if not correct or any(not 0 <= c < len(q.options) for c in correct):
-        raise InvalidInput(
-            f"{where}.correct must name options by index, 0-{len(q.options) - 1}",
-            field=f"{where}.correct",
-            value=q.correct,
-        )
-    if q.kind == "single" and len(correct) != 1:
-        raise InvalidInput(
-            f"{where} is single choice: exactly one correct option",
-            field=f"{where}.correct",
-            value=q.correct,
-        )
-    if len(q.explanation) > MAX_TEXT:
-        raise InvalidInput(
-            f"{where}.explanation is longer than {MAX_TEXT} characters",
-            field=f"{where}.explanation",
-        )
-    return (
-        {"id": q.id, "text": q.text, "kind": q.kind, "options": list(q.options),
-         "correct": correct, "explanation": q.explanation}
-    )  # fmt: skip
+__all__ = ["KINDS", "Marked", "QuestionSpec", "QuizSpec", "check_spec", "feedback", "mark"]
 
 
 async def save_quiz(
@@ -132,6 +51,7 @@ async def save_quiz(
     score they got; a person who passed stays passed."""
     questions = check_spec(spec)
     row = await get_version(db, access.project.id, version)
+    expected = await qualification_gold.expected_answers(db, access.project, questions)
     try:
         async with db.write() as s:
             quiz = await s.scalar(
@@ -150,6 +70,7 @@ async def save_quiz(
             quiz.max_attempts, quiz.cooldown_minutes = spec.max_attempts, spec.cooldown_minutes
             quiz.enabled, quiz.revision, quiz.updated_at = spec.enabled, quiz.revision + 1, utcnow()
             await s.flush()
+            await qualification_gold.store_expected(s, quiz.id, expected)
             audit.record(
                 s, access.user.id, "qualification.save", access.project.id, "quiz", quiz.id,
                 {"guideline_version": row.version, "questions": len(questions)},
@@ -277,54 +198,16 @@ async def taker_state(db: Database, access: ProjectAccess) -> TakerState:
     )  # fmt: skip
 
 
-@dataclass
-class Marked:
-    score: float
-    passed: bool
-    results: list[dict[str, Any]] = field(default_factory=list)
-
-
-def mark(questions: list[dict[str, Any]], answers: dict[str, list[int]], pass_mark: int) -> Marked:
-    """Scores answers (question id -> chosen option indexes): a question counts when exactly
-    its correct options were chosen; an unanswered question counts as missed."""
-    known = {q["id"]: q for q in questions}
-    for qid, chosen in answers.items():
-        q = known.get(qid)
-        if q is None:
-            raise InvalidInput(
-                f"no question {qid!r} in this quiz", field=f"answers.{qid}", value=qid
-            )
-        if any(not 0 <= c < len(q["options"]) for c in chosen):
-            raise InvalidInput(
-                f"answers.{qid}: options are 0-{len(q['options']) - 1}",
-                field=f"answers.{qid}",
-                value=chosen,
-            )
-        if q["kind"] == "single" and len(set(chosen)) > 1:
-            raise InvalidInput(
-                f"answers.{qid}: a single-choice question takes one option",
-                field=f"answers.{qid}",
-                value=chosen,
-            )
-    results, right = [], 0
-    for q in questions:
-        chosen = sorted(set(answers.get(q["id"], [])))
-        ok = chosen == sorted(q["correct"])
-        right += ok
-        results.append({"id": q["id"], "correct": ok, "chosen": chosen})
-    score = round(100 * right / len(questions), 2) if questions else 0.0
-    return Marked(score=score, passed=score >= pass_mark, results=results)
-
-
 async def submit_attempt(
-    db: Database, access: ProjectAccess, quiz_id: int, answers: dict[str, list[int]]
-) -> tuple[QualificationAttempt, QualificationQuiz, Marked]:
+    db: Database, access: ProjectAccess, quiz_id: int, answers: Answers
+) -> tuple[QualificationAttempt, QualificationQuiz, Marked, AnswerKey]:
     quiz = await quiz_in_force(db, access.project.id)
     if quiz is None or quiz.id != quiz_id:
         raise NotFound(
             f"quiz {quiz_id} is not the quiz in force in this project", code="quiz_not_found"
         )
-    marked = mark(quiz.questions, answers, quiz.pass_mark)
+    key, answers = await qualification_gold.answer_key(db, access.project, quiz, answers)
+    marked = mark(quiz.questions, answers, quiz.pass_mark, key)
     async with db.write() as s:
         # Read inside the write transaction: concurrent submits cannot both use the last try.
         attempts = list(
@@ -358,7 +241,7 @@ async def submit_attempt(
             project_id=access.project.id,
             user_id=access.user.id,
             quiz_revision=quiz.revision,
-            answers={k: sorted(set(v)) for k, v in answers.items()},
+            answers=stored_answers(answers),
             score=marked.score,
             passed=marked.passed,
             counted=True,
@@ -370,26 +253,7 @@ async def submit_attempt(
             s, access.user.id, "qualification.attempt", access.project.id, "quiz", quiz.id,
             {"score": marked.score, "passed": marked.passed},
         )  # fmt: skip
-    return row, quiz, marked
-
-
-def feedback(quiz: QualificationQuiz, marked: Marked) -> list[dict[str, Any]]:
-    """What a taker sees after submitting: each question right or missed, and the explanation
-    of the missed ones (the correct options only once the quiz is passed)."""
-    by_id = {q["id"]: q for q in quiz.questions}
-    out = []
-    for r in marked.results:
-        q = by_id[r["id"]]
-        out.append(
-            {
-                "id": r["id"],
-                "correct": r["correct"],
-                "chosen": r["chosen"],
-                "explanation": "" if r["correct"] else q.get("explanation", ""),
-                "correct_options": q["correct"] if marked.passed else None,
-            }
-        )
-    return out
+    return row, quiz, marked, key
 
 
 async def grant_attempts(db: Database, access: ProjectAccess, version: int, user_id: int) -> int:

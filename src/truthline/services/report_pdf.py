@@ -61,7 +61,12 @@ class _Pdf(FPDF):
     def line_text(self, text: str) -> None:
         self.multi_cell(0, 5, self.safe(text), new_x="LMARGIN", new_y="NEXT")
 
-    def grid(self, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    def grid(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        widths: Sequence[float] | None = None,
+    ) -> None:
         if not rows:
             self.set_font(self.family, "", 9)
             self.line_text("(none)")
@@ -69,7 +74,10 @@ class _Pdf(FPDF):
             return
         self.set_font(self.family, "", 9)
         with self.table(
-            headings_style=_heading_style(self.family), line_height=5, text_align="LEFT"
+            headings_style=_heading_style(self.family),
+            line_height=5,
+            text_align="LEFT",
+            col_widths=tuple(widths) if widths else None,
         ) as table:
             head = table.row()
             for h in header:
@@ -176,6 +184,7 @@ def daily_pdf(report: DailyReport, font_dir: Path | None = DEJAVU_DIR) -> bytes:
             ["Session start", "End", "Active"],
             [[_local(x.start, tz), _local(x.end, tz), minutes(x.active_ms)] for x in t.sessions],
         )
+    _schedule(pdf, report)
     pdf.bars(report.items_per_hour(), "Items per hour")
     pdf.heading("Throughput against target", 12)
     pdf.grid(
@@ -208,6 +217,45 @@ def daily_pdf(report: DailyReport, font_dir: Path | None = DEJAVU_DIR) -> bytes:
     return bytes(pdf.output())
 
 
+def _schedule(pdf: _Pdf, report: DailyReport) -> None:
+    sc = report.schedule
+    if sc is None:  # a snapshot stored before reports read schedules
+        return
+    pdf.heading("Schedule", 12)
+    if not sc.has_schedule:
+        pdf.line_text("No schedule on record.")
+        pdf.ln(2)
+        return
+    shifts = ", ".join(x.local for x in sc.shifts) or ("time off" if sc.time_off else "none")
+    if sc.week is not None:
+        shifts += f" (rotation week {sc.week + 1})"
+    pdf.grid(
+        ["Shifts (local)", "Scheduled", "So far", "Active in", "Active outside", "Share"],
+        [[shifts, minutes(sc.scheduled_ms), minutes(sc.scheduled_so_far_ms),
+          minutes(sc.active_in_schedule_ms), minutes(sc.active_outside_schedule_ms),
+          percent(sc.share_of_scheduled)]],
+    )  # fmt: skip
+    for flag in report.flags:
+        pdf.line_text(f"! {flag.message}")
+    if report.flags:
+        pdf.ln(2)
+
+
+# Short enough for a table cell; the daily report and the CSV carry the full codes.
+FLAG_LABELS = {
+    "under_scheduled_time": "under schedule",
+    "outside_schedule": "outside hours",
+    "no_shift_scheduled": "no shift",
+}
+
+
+def _scheduled(r: TeamRow) -> str:
+    if r.scheduled_ms is None:
+        return "-"
+    inside, outside = minutes(r.active_in_schedule_ms), minutes(r.active_outside_schedule_ms)
+    return f"{minutes(r.scheduled_ms)} / in {inside}, out {outside}"
+
+
 def _team_cells(r: TeamRow) -> list[Any]:
     return [
         _person_name(r), r.items, minutes(r.active_ms),
@@ -215,6 +263,7 @@ def _team_cells(r: TeamRow) -> list[Any]:
         f"{percent(r.gold_accuracy)} ({r.gold_scored})", percent(r.pass_rate),
         f"{r.accept}/{r.fix}/{r.reject}", r.reviews_given,
         f"{r.questions_raised} ({r.questions_open} open)", f"{r.targets_met}/{r.targets_total}",
+        _scheduled(r), ", ".join(FLAG_LABELS.get(f, f) for f in r.flags) or "-",
     ]  # fmt: skip
 
 
@@ -234,7 +283,8 @@ def team_pdf(report: TeamReport, font_dir: Path | None = DEJAVU_DIR) -> bytes:
     pdf.ln(3)
     pdf.grid(
         ["Person", "Items", "Active", "Items/h", "Gold", "Pass rate", "Acc/Fix/Rej",
-         "Reviews", "Questions", "Targets met"],
+         "Reviews", "Questions", "Targets met", "Scheduled / active in, out", "Flags"],
         [_team_cells(r) for r in report.rows] + [_team_cells(report.totals)],
+        widths=(2.8, 1, 1.5, 1.1, 1.7, 1.4, 1.6, 1.2, 1.7, 1.2, 2.6, 2.6),
     )  # fmt: skip
     return bytes(pdf.output())

@@ -3,10 +3,11 @@ questions, guideline acknowledgements) and the team roll-up of a project, comput
 stored records, plus the snapshots stored when each person's day ends.
 
 A report covers the person's local calendar day (their time zone, from the workforce
-records). Every section keeps the project of each row, so that a lead, who may see only the
-projects they lead, gets the same report with the other projects' rows left out
-(``restrict``); whole-day figures that cannot be split by project (idle and hidden time,
-sessions) are then left out too, and the report says it is partial.
+records) and sets it against their schedule (``report_schedule``: scheduled time, active time
+inside and outside it, flags). Every section keeps the project of each row, so that a lead,
+who may see only the projects they lead, gets the same report with the other projects' rows
+left out (``restrict``); whole-day figures that cannot be split by project (idle and hidden
+time, sessions) are then left out too, and the report says it is partial.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -34,11 +35,13 @@ from truthline.db.models import (
 )
 from truthline.db.models_activity import ActivityEvent
 from truthline.db.models_reports import ReportSnapshot
+from truthline.db.models_workforce import PersonProfile, Schedule
 from truthline.db.session import Database
 from truthline.db.types import utcnow
 from truthline.errors import InvalidInput, NotFound
-from truthline.services import activity, questions, targets, workforce
+from truthline.services import activity, questions, report_schedule, targets, workforce
 from truthline.services.guidelines import GATED_ROLES
+from truthline.services.report_schedule import ReportFlag, ScheduleSection
 
 TOP_ERROR_CODES = 5
 # Days far outside any working life would only overflow the time-zone arithmetic.
@@ -178,6 +181,9 @@ class DailyReport(_Model):
     guidelines_acknowledged: list[AckRow]
     guidelines_pending: list[PendingRow]
     hourly: list[HourRow]
+    # Absent from snapshots stored before reports read schedules.
+    schedule: ScheduleSection | None = None
+    flags: list[ReportFlag] = Field(default_factory=list)
 
     def items_per_hour(self) -> list[int]:
         """Items submitted in each local hour of the day (24 numbers)."""
@@ -189,6 +195,11 @@ class DailyReport(_Model):
     @property
     def worked(self) -> bool:
         return bool(self.items or self.time.active_ms or self.quality.reviews_given)
+
+    @property
+    def scheduled(self) -> bool:
+        """The person's calendar held working time on this day."""
+        return bool(self.schedule and self.schedule.scheduled_ms)
 
 
 class TeamRow(_Model):
@@ -209,6 +220,10 @@ class TeamRow(_Model):
     questions_open: int
     targets_met: int
     targets_total: int
+    scheduled_ms: int | None = None  # None: no schedule on record
+    active_in_schedule_ms: int | None = None
+    active_outside_schedule_ms: int | None = None
+    flags: list[str] = Field(default_factory=list)
 
 
 class TeamReport(_Model):
@@ -504,12 +519,18 @@ async def daily_report(
     scope = set(project_ids) if project_ids is not None else None
 
     only = next(iter(scope)) if scope and len(scope) == 1 else None
-    summary = await activity.summarize_activity(db, user_id, start, end, only, now=now)
+    accounted = await activity.account(db, user_id, start, end, only, now=now)
+    gap = activity.SESSION_GAP_S
+    if only is not None and only in accounted.settings:
+        gap = accounted.settings[only].session_gap_s
+    summary = activity.summary_of(accounted, start, end, gap)
     stages = [d for d in summary.by_project_stage if scope is None or d["project_id"] in scope]
     progress = await targets.progress_for_day(db, user_id, day, only, now=now)
     progress = [t for t in progress if scope is None or t.project_id in scope]
+    avail = await report_schedule.availability_of(db, user_id, tz, day)
+    split = report_schedule.split_active(accounted.segments, avail.calendar, scope)
     names = await _project_names(
-        db, [d["project_id"] for d in stages] + [t.project_id for t in progress]
+        db, [d["project_id"] for d in stages] + [t.project_id for t in progress] + list(split)
     )
     work = sorted(
         (
@@ -539,7 +560,8 @@ async def daily_report(
     else:
         time = _partial_time(work)
     acked, pending = await _guidelines(db, user_id, start, end, scope)
-    return DailyReport(
+    schedule = report_schedule.schedule_section(avail, tz, day, (start, end), now, split, names)
+    report = DailyReport(
         person=Person.model_validate(user),
         day=day,
         tz=tz,
@@ -567,7 +589,10 @@ async def daily_report(
         guidelines_acknowledged=acked,
         guidelines_pending=pending,
         hourly=await _hourly(db, user_id, start, end, tz, scope),
+        schedule=schedule,
     )
+    report.flags = report_schedule.flags_for(schedule, report.worked, report.partial)
+    return report
 
 
 def _partial_time(work: list[WorkRow]) -> TimeSection:
@@ -587,7 +612,10 @@ def restrict(report: DailyReport, project_ids: set[int]) -> DailyReport:
         return [r for r in rows if r.project_id in project_ids]
 
     work = keep(report.work)
-    return report.model_copy(
+    schedule = report.schedule
+    if schedule is not None:
+        schedule = report_schedule.with_rows(schedule, keep(schedule.by_project))
+    view = report.model_copy(
         update={
             "partial": True,
             "work": work,
@@ -599,8 +627,11 @@ def restrict(report: DailyReport, project_ids: set[int]) -> DailyReport:
             "guidelines_acknowledged": keep(report.guidelines_acknowledged),
             "guidelines_pending": keep(report.guidelines_pending),
             "hourly": keep(report.hourly),
+            "schedule": schedule,
         }
     )
+    view.flags = report_schedule.flags_for(schedule, view.worked, True)
+    return view
 
 
 # --- who may read whose report -------------------------------------------------------------------
@@ -627,6 +658,7 @@ async def day_bounds(db: Database, user_id: int, day: date) -> tuple[datetime, d
 # --- the team roll-up ----------------------------------------------------------------------------
 def _team_row(report: DailyReport) -> TeamRow:
     q, raised = report.quality, report.questions
+    sched = report.schedule if report.schedule and report.schedule.has_schedule else None
     return TeamRow(
         person=report.person,
         tz=report.tz,
@@ -645,6 +677,10 @@ def _team_row(report: DailyReport) -> TeamRow:
         questions_open=sum(1 for x in raised if x.resolved_at is None),
         targets_met=sum(1 for t in report.throughput if t.met),
         targets_total=sum(1 for t in report.throughput if t.met is not None),
+        scheduled_ms=sched.scheduled_ms if sched else None,
+        active_in_schedule_ms=sched.active_in_schedule_ms if sched else None,
+        active_outside_schedule_ms=sched.active_outside_schedule_ms if sched else None,
+        flags=[f.code for f in report.flags],
     )
 
 
@@ -656,7 +692,12 @@ def _per_hour(items: int, active_ms: int) -> float | None:
 
 def _totals(rows: list[TeamRow]) -> TeamRow:
     def total(key: str) -> int:
-        return sum(getattr(r, key) for r in rows)
+        return sum(getattr(r, key) or 0 for r in rows)
+
+    def scheduled(key: str) -> int | None:
+        # Over the people with a schedule only; null when nobody has one.
+        known = [getattr(r, key) for r in rows if r.scheduled_ms is not None]
+        return sum(known) if known else None
 
     active = total("active_ms")
     accept, fix, reject = total("accept"), total("fix"), total("reject")
@@ -678,6 +719,9 @@ def _totals(rows: list[TeamRow]) -> TeamRow:
         questions_open=total("questions_open"),
         targets_met=total("targets_met"),
         targets_total=total("targets_total"),
+        scheduled_ms=scheduled("scheduled_ms"),
+        active_in_schedule_ms=scheduled("active_in_schedule_ms"),
+        active_outside_schedule_ms=scheduled("active_outside_schedule_ms"),
     )
 
 
@@ -713,15 +757,35 @@ async def _candidates(db: Database, project_id: int, around: date) -> list[int]:
     return sorted(ids & active)
 
 
+async def _scheduled_members(db: Database, project_id: int, day: date) -> list[int]:
+    """Annotators and reviewers of the project whose calendar holds working time on their
+    local ``day``: the roll-up lists them even when they did nothing on the project."""
+    async with db.read() as s:
+        rows = (
+            await s.execute(
+                select(Schedule, PersonProfile.timezone)
+                .join(Membership, Membership.user_id == Schedule.user_id)
+                .outerjoin(PersonProfile, PersonProfile.user_id == Schedule.user_id)
+                .where(Membership.project_id == project_id, Membership.role.in_(GATED_ROLES))
+            )
+        ).all()
+    return sorted(
+        row.user_id for row, tz in rows if report_schedule.scheduled_on(row, tz or "UTC", day)
+    )
+
+
 async def team_report(
     db: Database, project: Project, day: date, *, now: datetime | None = None
 ) -> TeamReport:
-    """One row per project member who worked on the project on their local ``day``."""
+    """One row per project member who worked on the project on their local ``day``, and per
+    annotator or reviewer whose schedule held working time that day (worked or not)."""
     now = now or utcnow()
     rows = []
-    for uid in await _candidates(db, project.id, day):
+    worked = set(await _candidates(db, project.id, day))
+    scheduled = set(await _scheduled_members(db, project.id, day))
+    for uid in sorted(worked | scheduled):
         report = await daily_report(db, uid, day, now=now, project_ids={project.id})
-        if report.worked:
+        if report.worked or report.scheduled:
             rows.append(_team_row(report))
     rows.sort(key=lambda r: (r.person.username.lower(), r.person.id))
     return TeamReport(
@@ -851,6 +915,30 @@ def _records(report: DailyReport) -> list[tuple[str, list[tuple[str, str, dict[s
                                 for g in report.guidelines_pending]),
         ("items_per_hour", [("", "", {f"{h:02d}:00": n})
                             for h, n in enumerate(report.items_per_hour()) if n]),
+        *_schedule_records(report),
+    ]  # fmt: skip
+
+
+def _schedule_records(
+    report: DailyReport,
+) -> list[tuple[str, list[tuple[str, str, dict[str, Any]]]]]:
+    sc = report.schedule
+    if sc is None:  # a snapshot stored before reports read schedules
+        return []
+    return [
+        ("schedule", [("", "", {
+            "has_schedule": sc.has_schedule, "week": sc.week, "time_off": sc.time_off,
+            "scheduled_ms": sc.scheduled_ms, "scheduled_so_far_ms": sc.scheduled_so_far_ms,
+            "active_in_schedule_ms": sc.active_in_schedule_ms,
+            "active_outside_schedule_ms": sc.active_outside_schedule_ms,
+            "share_of_scheduled": sc.share_of_scheduled,
+        })]),
+        ("shifts", [("", "", {"start": x.start, "end": x.end, "local": x.local})
+                    for x in sc.shifts]),
+        ("schedule_by_project", [(r.project, "", {
+            "active_in_schedule_ms": r.active_in_schedule_ms,
+            "active_outside_schedule_ms": r.active_outside_schedule_ms}) for r in sc.by_project]),
+        ("flags", [("", "", {"code": f.code, "message": f.message}) for f in report.flags]),
     ]  # fmt: skip
 
 
@@ -883,6 +971,7 @@ TEAM_COLUMNS = (
     "user_id", "username", "display_name", "time_zone", "items", "active_ms", "items_per_hour",
     "gold_scored", "gold_passed", "gold_accuracy", "accept", "fix", "reject", "pass_rate",
     "reviews_given", "questions_raised", "questions_open", "targets_met", "targets_total",
+    "scheduled_ms", "active_in_schedule_ms", "active_outside_schedule_ms", "flags",
 )  # fmt: skip
 
 
@@ -891,7 +980,8 @@ def _team_values(r: TeamRow, user_id: Any) -> list[Any]:
         user_id, r.person.username, r.person.display_name, r.tz, r.items, r.active_ms,
         r.items_per_hour, r.gold_scored, r.gold_passed, r.gold_accuracy, r.accept, r.fix, r.reject,
         r.pass_rate, r.reviews_given, r.questions_raised, r.questions_open, r.targets_met,
-        r.targets_total,
+        r.targets_total, r.scheduled_ms, r.active_in_schedule_ms, r.active_outside_schedule_ms,
+        ";".join(r.flags),
     ]  # fmt: skip
 
 

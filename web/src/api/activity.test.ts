@@ -3,7 +3,7 @@ import { formatMetric, formatMinutes, niceScale, progressLine, progressState, ta
 
 const tp = (metric: TargetProgress['metric'], target: number, actual: number | null, met: boolean | null, stage: string | null = null): TargetProgress => ({ metric, project_id: 1, stage, target, actual, met });
 
-const progress = (targets: TargetProgress[], items = 12, perHour: number | null = 48): Progress => ({ date: '2026-11-23', project_id: 1, items, active_ms: 900_000, items_per_hour: perHour, targets });
+const progress = (targets: TargetProgress[], items = 12, perHour: number | null = 48): Progress => ({ date: '2026-11-23', project_id: 1, items, active_ms: 900_000, items_per_hour: perHour, targets, idle_after_s: 60 });
 
 describe('the toolbar progress line', () => {
   it('shows items against the day target and the pace', () => {

@@ -31,6 +31,8 @@ export interface Progress {
   active_ms: number;
   items_per_hour: number | null;
   targets: TargetProgress[];
+  /** The project's idle window in seconds: no input this long stops the active-time clock. */
+  idle_after_s: number;
 }
 
 export interface Target {
@@ -57,6 +59,7 @@ export interface TargetCreate {
 
 export interface ActivitySettings {
   max_gap_s: number;
+  idle_after_s: number;
   session_gap_s: number;
   too_fast_ratio: number;
   too_fast_min_s: number;

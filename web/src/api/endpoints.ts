@@ -1,13 +1,13 @@
 // One function per REST endpoint the app uses; the only place that knows URLs.
 import { api, API_PREFIX } from './client';
+import type { ExportCreate, SectionRead } from './generated/openapi';
+import type { AgreementRead, AgreementWeekRow as AgreementWeek, AnnotatorReliabilityRead } from './generated/openapi';
 import type {
   AckEntry,
-  AnnotatorReliability,
   ErrorFilters,
   GoldEntry,
   GoldSummary,
   QualitySettings,
-  QuestionAgreement,
   ReviewIn,
   ReviewResult,
   ReviewVerdict,
@@ -129,9 +129,22 @@ export const guideline = {
   diff: (pid: Id, from: number | null, to: number) => api.get<GuidelineDiff>(`/projects/${pid}/guideline/diff`, { query: { from, to } }),
   ack: (pid: Id, version: number) => api.post<GuidelineAck>(`/projects/${pid}/guideline/ack`, { version }),
   acks: (pid: Id, version: number) => api.get<AckEntry[]>(`/projects/${pid}/guideline/versions/${version}/acks`),
-  affected: (pid: Id, version: number, label?: string) =>
-    api.get<AffectedItem[]>(`/projects/${pid}/guideline/versions/${version}/affected`, { query: { label } }),
+  /** `section`: one section and its subsections; `changed_sections`: those this version changed. */
+  affected: (pid: Id, version: number, filter: AffectedFilter = {}) =>
+    api.get<AffectedItem[]>(`/projects/${pid}/guideline/versions/${version}/affected`, {
+      query: { label: filter.label, section: filter.section, changed_sections: filter.changed_sections || undefined },
+    }),
+  /** The version's sections, how it changed each, and the schema questions pointing at each. */
+  sections: (pid: Id, version: number) => api.get<GuidelineSection[]>(`/projects/${pid}/guideline/versions/${version}/sections`),
 };
+
+/** Narrows the items annotated under older versions (the affected items, and a re-check). */
+export interface AffectedFilter {
+  label?: string | null;
+  section?: string | null;
+  changed_sections?: boolean;
+}
+export type GuidelineSection = SectionRead;
 
 export const imports = {
   upload: (pid: Id, file: File, kind: 'items' | 'predictions', onProgress: (f: number) => void) => {
@@ -143,9 +156,14 @@ export const imports = {
   errorsUrl: (pid: Id, importId: Id) => `/api/v1/projects/${pid}/imports/${importId}/errors`,
 };
 
+/** The parts an export line can carry besides the item and its predictions. */
+export type ExportPart = NonNullable<ExportCreate['include']>[number];
+
 export const exports_ = {
-  start: (pid: Id, versions: 'latest' | 'all') => api.post<Job>(`/projects/${pid}/exports`, { format: 'jsonl', versions }),
-  streamUrl: (pid: Id, versions: 'latest' | 'all') => `/api/v1/projects/${pid}/export?versions=${versions}`,
+  start: (pid: Id, versions: 'latest' | 'all', include: ExportPart[] = ['annotations']) =>
+    api.post<Job>(`/projects/${pid}/exports`, { format: 'jsonl', versions, include }),
+  streamUrl: (pid: Id, versions: 'latest' | 'all', include: ExportPart[] = ['annotations']) =>
+    `/api/v1/projects/${pid}/export?versions=${versions}&include=${include.join(',')}`,
   jobDownloadUrl: (jobId: Id) => `/api/v1/jobs/${jobId}/download`,
 };
 
@@ -180,6 +198,20 @@ export function acceptsProperty(doc: Record<string, unknown> | null, schema: str
 /** The error-analysis views; every one also answers as CSV (`csvUrl`). */
 export type ErrorView = 'pareto' | 'by-annotator' | 'by-label' | 'by-section' | 'by-week' | 'trend' | 'confusion' | 'coaching' | 'items';
 
+/** What a drill-down lists (`items`): the error filters plus a guideline `section`, and with
+ * `of` the items an annotator annotated, had scored (per `question`) or had gold-scored, or one
+ * confusion cell (`given` label vs `consolidated` label). "(none)": no section / no label. */
+export type DrillFilters = ErrorFilters & {
+  section?: string;
+  of?: 'reviewed' | 'annotated' | 'scored' | 'gold' | 'confusion';
+  question?: string;
+  given?: string;
+  consolidated?: string;
+};
+
+/** The dashboard tables outside the error views that download as CSV (`tableCsvUrl`). */
+export type QualityTable = 'quality/agreement' | 'quality/agreement/weekly' | 'quality/annotators' | 'quality/gold' | 'quality/reviewers' | 'gold' | 'review/lots' | `review/lots/${number}`;
+
 function queryString(params: Record<string, string | number | undefined | null>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
@@ -191,16 +223,23 @@ export const quality = {
   settings: (pid: Id) => api.get<QualitySettings>(`/projects/${pid}/quality/settings`),
   saveSettings: (pid: Id, body: QualitySettings) => api.put<QualitySettings>(`/projects/${pid}/quality/settings`, body),
   consolidate: (pid: Id) => api.post<Job>(`/projects/${pid}/consolidate`),
-  agreement: (pid: Id, nBoot = 1000) => api.get<{ questions: QuestionAgreement[] }>(`/projects/${pid}/quality/agreement`, { query: { n_boot: nBoot } }),
-  annotators: (pid: Id) => api.get<AnnotatorReliability>(`/projects/${pid}/quality/annotators`),
+  agreement: (pid: Id, nBoot = 1000) => api.get<AgreementRead>(`/projects/${pid}/quality/agreement`, { query: { n_boot: nBoot } }),
+  /** Agreement per question and ISO week (the week of each item's latest answer). */
+  agreementWeekly: (pid: Id, nBoot = 1000) => api.get<AgreementWeekPage>(`/projects/${pid}/quality/agreement/weekly`, { query: { n_boot: nBoot } }),
+  annotators: (pid: Id) => api.get<AnnotatorReliabilityRead>(`/projects/${pid}/quality/annotators`),
   gold: (pid: Id) => api.get<GoldSummary>(`/projects/${pid}/quality/gold`),
   clearFlag: (pid: Id, userId: Id) => api.del<void>(`/projects/${pid}/quality/flags/${userId}`),
-  errors: <T>(pid: Id, view: ErrorView, filters: ErrorFilters = {}, extra: Record<string, string | number | undefined> = {}) =>
+  errors: <T>(pid: Id, view: ErrorView, filters: DrillFilters = {}, extra: Record<string, string | number | undefined> = {}) =>
     api.get<T>(`/projects/${pid}/quality/errors/${view}`, { query: { ...filters, ...extra } }),
   /** The same view as a CSV download. */
-  csvUrl: (pid: Id, view: ErrorView | 'agreement' | 'annotators', filters: ErrorFilters = {}) =>
+  csvUrl: (pid: Id, view: ErrorView | 'agreement' | 'annotators', filters: DrillFilters = {}) =>
     `${API_PREFIX}/projects/${pid}/quality/${view === 'agreement' || view === 'annotators' ? view : `errors/${view}`}${queryString({ ...filters, format: 'csv' })}`,
+  /** Any other dashboard table as a CSV download (lists come whole, not a page). */
+  tableCsvUrl: (pid: Id, table: QualityTable, params: Record<string, string | number | undefined> = {}) =>
+    `${API_PREFIX}/projects/${pid}/${table}${queryString({ ...params, format: 'csv' })}`,
 };
+
+type AgreementWeekPage = { items: AgreementWeek[] };
 
 export const review = {
   submit: (pid: Id, itemId: Id, body: ReviewIn) => api.post<ReviewResult>(`/projects/${pid}/items/${itemId}/review`, body),

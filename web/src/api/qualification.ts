@@ -1,7 +1,7 @@
 // Guideline images, re-check of affected items, and qualification quizzes: endpoint functions
 // and their types (written by hand until the generated client includes them).
 import { api } from './client';
-import type { Id, User } from './types';
+import type { Id, Item, User } from './types';
 
 // ---- guideline images --------------------------------------------------------------------------
 export interface GuidelineAsset {
@@ -39,6 +39,9 @@ export interface RecheckBody {
   /** null: every listed (affected) item. */
   item_ids?: number[] | null;
   label?: string | null;
+  /** One section (with its subsections), or the sections the version changed. */
+  section?: string | null;
+  changed_sections?: boolean;
 }
 
 export interface RecheckResult {
@@ -68,15 +71,34 @@ export interface QuizQuestion {
   explanation: string;
 }
 
+/** A gold entry as a lead writes it: a gold item of the project, answered like a task. */
+export interface GoldEntryBody {
+  id: string;
+  kind: 'gold';
+  item_id: number;
+  /** What to do with the item; may be empty. */
+  text: string;
+  explanation: string;
+}
+
+/** A saved gold entry: the answer the quiz expects (the gold answer when it was saved). */
+export interface GoldEntry extends GoldEntryBody {
+  external_id: string;
+  answer: Record<string, unknown>;
+  /** The item's gold answer changed (or it is gold no more) since the quiz was saved. */
+  gold_changed: boolean;
+}
+
 export interface QuizBody {
-  questions: QuizQuestion[];
+  questions: (QuizQuestion | GoldEntryBody)[];
   pass_mark: number;
   max_attempts: number;
   cooldown_minutes: number;
   enabled: boolean;
 }
 
-export interface Quiz extends QuizBody {
+export interface Quiz extends Omit<QuizBody, 'questions'> {
+  questions: (QuizQuestion | GoldEntry)[];
   id: number;
   guideline_version: number;
   revision: number;
@@ -91,13 +113,29 @@ export interface AskedQuestion {
   options: string[];
 }
 
+/** A gold entry as a taker sees it: the item to annotate, never its answer. */
+export interface AskedGoldEntry {
+  id: string;
+  text: string;
+  kind: 'gold';
+  item: Item;
+}
+
 export interface AskedQuiz {
   id: number;
   guideline_version: number;
   pass_mark: number;
   max_attempts: number;
   cooldown_minutes: number;
-  questions: AskedQuestion[];
+  questions: (AskedQuestion | AskedGoldEntry)[];
+}
+
+/** A gold item a quiz may use, for the editor's picker. */
+export interface GoldCandidate {
+  item_id: number;
+  external_id: string;
+  preview: string;
+  answer: Record<string, unknown>;
 }
 
 export interface Attempt {
@@ -126,13 +164,25 @@ export interface QuestionFeedback {
   correct_options: number[] | null;
 }
 
+export interface GoldEntryFeedback {
+  id: string;
+  kind: 'gold';
+  correct: boolean;
+  /** The kind's score against the gold answer, 0–1. */
+  score: number;
+  explanation: string;
+}
+
 export interface AttemptResult {
   attempt: Attempt;
   pass_mark: number;
   attempts_left: number;
   retry_at: string | null;
-  questions: QuestionFeedback[];
+  questions: (QuestionFeedback | GoldEntryFeedback)[];
 }
+
+/** A choice question's options, or a gold entry's result keyed by question name. */
+export type QuizAnswer = number[] | Record<string, unknown>;
 
 export interface PersonResult {
   user: User;
@@ -146,10 +196,11 @@ export interface PersonResult {
 
 export const qualification = {
   state: (pid: Id) => api.get<QualificationState>(`/projects/${pid}/qualification`),
-  attempt: (pid: Id, quizId: number, answers: Record<string, number[]>) =>
+  attempt: (pid: Id, quizId: number, answers: Record<string, QuizAnswer>) =>
     api.post<AttemptResult>(`/projects/${pid}/qualification/attempts`, { quiz_id: quizId, answers }),
   quizzes: (pid: Id) => api.get<Quiz[]>(`/projects/${pid}/qualification/quizzes`),
   save: (pid: Id, version: number, body: QuizBody) => api.put<Quiz>(`/projects/${pid}/qualification/quizzes/${version}`, body),
+  goldItems: (pid: Id) => api.get<GoldCandidate[]>(`/projects/${pid}/qualification/gold-items`),
   results: (pid: Id, version: number) => api.get<PersonResult[]>(`/projects/${pid}/qualification/quizzes/${version}/results`),
   grant: (pid: Id, version: number, userId: number) =>
     api.post<{ set_aside: number }>(`/projects/${pid}/qualification/quizzes/${version}/grants`, { user_id: userId }),

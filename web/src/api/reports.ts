@@ -90,6 +90,34 @@ export interface QuestionRow {
   breached: boolean;
 }
 
+export interface ShiftRow {
+  start: string;
+  end: string;
+  /** "14:00-18:00" in the person's time zone. */
+  local: string;
+}
+
+export interface ScheduleSection {
+  has_schedule: boolean;
+  /** The rotation week of the day (0 = the week holding rotation_start); null without a rotation. */
+  week: number | null;
+  time_off: boolean;
+  shifts: ShiftRow[];
+  scheduled_ms: number;
+  /** Scheduled time up to when the report was computed. */
+  scheduled_so_far_ms: number;
+  /** null without a schedule. */
+  active_in_schedule_ms: number | null;
+  active_outside_schedule_ms: number | null;
+  share_of_scheduled: number | null;
+  by_project: { project_id: Id; project: string; active_in_schedule_ms: number; active_outside_schedule_ms: number }[];
+}
+
+export interface ReportFlag {
+  code: 'no_shift_scheduled' | 'under_scheduled_time' | 'outside_schedule' | string;
+  message: string;
+}
+
 export interface DailyReport {
   person: ReportPerson;
   day: string;
@@ -107,6 +135,9 @@ export interface DailyReport {
   guidelines_acknowledged: { project_id: Id; project: string; version: number; acked_at: string }[];
   guidelines_pending: { project_id: Id; project: string; version: number; since: number | null }[];
   hourly: { project_id: Id; hour: number; items: number }[];
+  /** Absent (or null) in reports stored before reports read schedules. */
+  schedule?: ScheduleSection | null;
+  flags?: ReportFlag[];
 }
 
 export interface SnapshotEntry {
@@ -137,6 +168,11 @@ export interface TeamRow {
   questions_open: number;
   targets_met: number;
   targets_total: number;
+  /** null: no schedule on record. */
+  scheduled_ms: number | null;
+  active_in_schedule_ms: number | null;
+  active_outside_schedule_ms: number | null;
+  flags: string[];
 }
 
 export interface TeamReport {

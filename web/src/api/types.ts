@@ -131,12 +131,12 @@ export interface GoldFeedback {
   feedback: string | null;
 }
 
-/** What a submit answers with beside the stored annotation (a gold item's score and feedback). */
+/** What a submit answers with beside the stored annotation: `gold` only after a gold item's
+ * submit in a project whose gold feedback is on (otherwise a gold submit looks like any other). */
 export interface SubmitAnswer {
   version?: number;
   gold?: GoldFeedback | null;
-  /** Where the gold outcome is kept when the answer has no `gold` of its own. */
-  meta?: { gold?: GoldFeedback | null } & Record<string, unknown>;
+  meta?: Record<string, unknown>;
   rework_done?: boolean;
 }
 

@@ -70,6 +70,8 @@ class ProgressRead(Out):
     active_ms: int
     items_per_hour: float | None
     targets: list[TargetProgressRead]
+    # The project's idle window, so the workspace stops its clock when the server expects it.
+    idle_after_s: int
 
 
 class TargetCreate(In):
@@ -104,6 +106,7 @@ class TargetRead(Out):
 
 class SettingsRead(Out):
     max_gap_s: int
+    idle_after_s: int
     session_gap_s: int
     too_fast_ratio: float
     too_fast_min_s: float
@@ -114,6 +117,7 @@ class SettingsRead(Out):
 
 class SettingsUpdate(In):
     max_gap_s: int | None = None
+    idle_after_s: int | None = None
     session_gap_s: int | None = None
     too_fast_ratio: float | None = None
     too_fast_min_s: float | None = None
@@ -212,6 +216,7 @@ async def my_progress(project: str, principal: CurrentPrincipal, db: Db) -> Prog
     items, active = targets.per_stage(summary, pid)
     n, ms = sum(items.values()), sum(active.values())
     found = await targets.progress_for_day(db, user.id, day, pid)
+    time_settings = (await activity.settings_for(db, [pid]))[pid]
     return ProgressRead(
         date=day,
         project_id=pid,
@@ -219,6 +224,7 @@ async def my_progress(project: str, principal: CurrentPrincipal, db: Db) -> Prog
         active_ms=ms,
         items_per_hour=n / (ms / 3_600_000) if ms else None,
         targets=[TargetProgressRead.model_validate(p) for p in found],
+        idle_after_s=time_settings.idle_after_s,
     )
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
+import orjson
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import Field
 
 from truthline.api.deps import CurrentPrincipal, Db, State
@@ -93,7 +96,69 @@ async def versions(project: str, principal: CurrentPrincipal, db: Db) -> list[Gu
     ]
 
 
-@router.post("/versions", response_model=GuidelineRead, status_code=201)
+class _JsonOrMarkdownFile(APIRoute):
+    """Publishing takes JSON, or a multipart form with the Markdown as its ``file`` (and the
+    ``change_summary`` and ``requires_ack`` fields): the form becomes the same JSON body here, so
+    both go through one handler and one validation."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            if request.headers.get("content-type", "").startswith("multipart/form-data"):
+                request = await _form_as_json(request)
+            return await handler(request)
+
+        return route
+
+
+_TRUE, _FALSE = ("true", "1", "on", "yes"), ("false", "0", "off", "no", "")
+
+
+async def _form_as_json(request: Request) -> Request:
+    async with request.form(max_files=1, max_fields=5) as form:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InvalidInput("the form needs a 'file' field with the Markdown", field="file")
+        declared = (upload.content_type or "").split(";")[0].strip().lower()
+        if declared and not declared.startswith("text/") and declared != "application/octet-stream":
+            raise InvalidInput(
+                f"the file must be Markdown text (text/markdown), not {declared}",
+                code="guideline_file_type",
+                field="file",
+                value=declared,
+            )
+        text = guidelines.read_markdown(await upload.read())
+        summary, ack = form.get("change_summary", ""), form.get("requires_ack", "")
+    if not isinstance(summary, str) or not isinstance(ack, str):
+        raise InvalidInput("change_summary and requires_ack are text fields", field="file")
+    if ack.strip().lower() not in _TRUE + _FALSE:
+        raise InvalidInput("requires_ack must be true or false", field="requires_ack", value=ack)
+    body = orjson.dumps(
+        {"body": text, "change_summary": summary, "requires_ack": ack.strip().lower() in _TRUE}
+    )
+    scope = dict(request.scope)
+    scope["headers"] = [
+        (k, v) for k, v in request.scope["headers"] if k not in (b"content-type", b"content-length")
+    ] + [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(scope, receive)
+
+
+_PUBLISH_FORM = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "UTF-8 Markdown"},
+        "change_summary": {"type": "string", "maxLength": 5000},
+        "requires_ack": {"type": "boolean"},
+    },
+}
+
+
 async def publish(
     project: str, body: GuidelinePublish, principal: CurrentPrincipal, db: Db
 ) -> GuidelineRead:
@@ -106,6 +171,17 @@ async def publish(
         requires_ack=body.requires_ack,
     )
     return GuidelineRead.model_validate(row)
+
+
+router.add_api_route(
+    "/versions",
+    publish,
+    methods=["POST"],
+    response_model=GuidelineRead,
+    status_code=201,
+    route_class_override=_JsonOrMarkdownFile,
+    openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": _PUBLISH_FORM}}}},
+)
 
 
 @router.get("/versions/{version}", response_model=GuidelineRead)
@@ -147,6 +223,13 @@ async def acks(project: str, version: int, principal: CurrentPrincipal, db: Db) 
     ]
 
 
+class SectionRead(Out):
+    section: str
+    title: str
+    change: Literal["added", "changed", "removed"] | None
+    questions: list[str]
+
+
 @router.get("/versions/{version}/affected", response_model=list[AffectedItem])
 async def affected(
     project: str,
@@ -154,10 +237,31 @@ async def affected(
     principal: CurrentPrincipal,
     db: Db,
     label: str | None = Query(default=None, max_length=200),
+    section: str | None = Query(default=None, max_length=40),
+    changed_sections: bool = False,
 ) -> list[AffectedItem]:
     access = await project_access(db, principal.user, project, "guideline.report")
-    rows = await guidelines.affected_items(db, access.project.id, version, label=label)
+    only = await guidelines.affected_filter(
+        db,
+        access.project.id,
+        version,
+        label=label,
+        section=section,
+        changed_sections=changed_sections,
+    )
+    rows = await guidelines.affected_items(db, access.project.id, version, only=only)
     return [AffectedItem(item=item_read(i, None), annotations=n) for i, n in rows]
+
+
+@router.get("/versions/{version}/sections", response_model=list[SectionRead])
+async def sections(
+    project: str, version: int, principal: CurrentPrincipal, db: Db
+) -> list[SectionRead]:
+    access = await project_access(db, principal.user, project, "guideline.report")
+    return [
+        SectionRead(section=c.section, title=c.title, change=c.change, questions=q)
+        for c, q in await guidelines.section_changes(db, access.project.id, version)
+    ]
 
 
 # --- images ---------------------------------------------------------------------------------------
@@ -243,6 +347,8 @@ class RecheckIn(In):
     stage: Literal["review", "annotate"]
     item_ids: list[int] | None = Field(default=None, max_length=5000)
     label: str | None = Field(default=None, max_length=200)
+    section: str | None = Field(default=None, max_length=40)
+    changed_sections: bool = False
 
 
 class RecheckRead(Out):
@@ -261,8 +367,16 @@ async def recheck(
     project: str, version: int, body: RecheckIn, principal: CurrentPrincipal, db: Db
 ) -> RecheckRead:
     access = await project_access(db, principal.user, project, "guideline.recheck")
+    only = await guidelines.affected_filter(
+        db,
+        access.project.id,
+        version,
+        label=body.label,
+        section=body.section,
+        changed_sections=body.changed_sections,
+    )
     out = await guidelines.send_back(
-        db, access, version, stage=body.stage, item_ids=body.item_ids, label=body.label
+        db, access, version, stage=body.stage, item_ids=body.item_ids, only=only
     )
     return RecheckRead(
         stage=body.stage,

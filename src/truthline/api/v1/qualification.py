@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from pydantic import Field
 
-from truthline.api.deps import CurrentPrincipal, Db
-from truthline.api.schemas import In, Out, UserRead
+from truthline.api.deps import CurrentPrincipal, Db, State
+from truthline.api.schemas import In, ItemRead, Out, UserRead
+from truthline.api.v1.items import item_read
+from truthline.db.models import Item
 from truthline.db.models_qualification import QualificationQuiz
 from truthline.policies import project_access
-from truthline.services import qualification
+from truthline.services import qualification, qualification_gold
 from truthline.services.qualification import QuestionSpec, QuizSpec
+from truthline.services.qualification_gold import LeadView
 
 router = APIRouter(prefix="/projects/{project}/qualification", tags=["qualification"])
 
@@ -27,8 +30,22 @@ class QuestionIn(In):
     explanation: str = Field(default="", max_length=2000)
 
 
+class GoldEntryIn(In):
+    """An entry answered like a task: the gold item ``item_id`` of the project, annotated with
+    the workspace's tools and scored against its gold answer."""
+
+    id: str = Field(min_length=1, max_length=40)
+    kind: Literal["gold"]
+    item_id: int = Field(ge=1, le=2**63 - 1)
+    text: str = Field(default="", max_length=2000, description="what to do; may be empty")
+    explanation: str = Field(default="", max_length=2000)
+
+
+QuizEntryIn = Annotated[QuestionIn | GoldEntryIn, Field(discriminator="kind")]
+
+
 class QuizIn(In):
-    questions: list[QuestionIn] = Field(min_length=1, max_length=100)
+    questions: list[QuizEntryIn] = Field(min_length=1, max_length=100)
     pass_mark: int = Field(default=80, ge=0, le=100)
     max_attempts: int = Field(default=3, ge=1, le=100)
     cooldown_minutes: int = Field(default=0, ge=0, le=10080)
@@ -46,6 +63,20 @@ class QuestionRead(Out):
     explanation: str
 
 
+class GoldEntryRead(Out):
+    """A gold entry as a lead sees it: the answer the quiz expects (the gold answer when the
+    quiz was saved) and whether the item's gold answer changed since."""
+
+    id: str
+    text: str
+    kind: Literal["gold"]
+    item_id: int
+    external_id: str
+    explanation: str
+    answer: dict[str, Any]
+    gold_changed: bool
+
+
 class QuizRead(Out):
     id: int
     guideline_version: int
@@ -54,7 +85,7 @@ class QuizRead(Out):
     max_attempts: int
     cooldown_minutes: int
     revision: int
-    questions: list[QuestionRead]
+    questions: list[QuestionRead | GoldEntryRead]
     updated_at: datetime
 
 
@@ -67,13 +98,22 @@ class QuestionAsked(Out):
     options: list[str]
 
 
+class GoldEntryAsked(Out):
+    """A gold entry as a taker sees it: the item to annotate, never its answer."""
+
+    id: str
+    text: str
+    kind: Literal["gold"]
+    item: ItemRead
+
+
 class QuizAsked(Out):
     id: int
     guideline_version: int
     pass_mark: int
     max_attempts: int
     cooldown_minutes: int
-    questions: list[QuestionAsked]
+    questions: list[QuestionAsked | GoldEntryAsked]
 
 
 class QuestionFeedback(Out):
@@ -82,6 +122,14 @@ class QuestionFeedback(Out):
     chosen: list[int]
     explanation: str
     correct_options: list[int] | None
+
+
+class GoldEntryFeedback(Out):
+    id: str
+    kind: Literal["gold"]
+    correct: bool
+    score: float = Field(description="the kind's score against the gold answer, 0-1")
+    explanation: str
 
 
 class AttemptRead(Out):
@@ -103,7 +151,10 @@ class QualificationState(Out):
 
 class AttemptIn(In):
     quiz_id: int
-    answers: dict[str, list[int]] = Field(max_length=100)
+    answers: dict[str, list[int] | dict[str, Any]] = Field(
+        max_length=100,
+        description="question id -> option indexes; gold entry id -> result keyed by question",
+    )
 
 
 class AttemptResult(Out):
@@ -111,7 +162,14 @@ class AttemptResult(Out):
     pass_mark: int
     attempts_left: int
     retry_at: datetime | None
-    questions: list[QuestionFeedback]
+    questions: list[QuestionFeedback | GoldEntryFeedback]
+
+
+class GoldCandidateRead(Out):
+    item_id: int
+    external_id: str
+    preview: str
+    answer: dict[str, Any]
 
 
 class GrantIn(In):
@@ -132,26 +190,61 @@ class PersonResultRead(Out):
     last_at: datetime | None
 
 
-def _asked(quiz: QualificationQuiz) -> QuizAsked:
+def _asked(quiz: QualificationQuiz, items: dict[str, Item], state: Any) -> QuizAsked:
+    ttl = state.settings.media_url_ttl_seconds
+    questions: list[QuestionAsked | GoldEntryAsked] = []
+    for q in quiz.questions:
+        if q["kind"] == qualification_gold.GOLD_KIND:
+            questions.append(
+                GoldEntryAsked(id=q["id"], text=q["text"], kind="gold",
+                               item=item_read(items[q["id"]], state.secret, ttl))
+            )  # fmt: skip
+        else:
+            questions.append(
+                QuestionAsked(id=q["id"], text=q["text"], kind=q["kind"], options=q["options"])
+            )
     return QuizAsked(
         id=quiz.id,
         guideline_version=quiz.guideline_version,
         pass_mark=quiz.pass_mark,
         max_attempts=quiz.max_attempts,
         cooldown_minutes=quiz.cooldown_minutes,
-        questions=[
-            QuestionAsked(id=q["id"], text=q["text"], kind=q["kind"], options=q["options"])
-            for q in quiz.questions
-        ],
+        questions=questions,
+    )
+
+
+def _quiz_read(quiz: QualificationQuiz, gold: dict[str, LeadView]) -> QuizRead:
+    questions: list[QuestionRead | GoldEntryRead] = []
+    for q in quiz.questions:
+        if q["kind"] == qualification_gold.GOLD_KIND:
+            v = gold[q["id"]]
+            questions.append(
+                GoldEntryRead(**q, external_id=v.external_id, answer=v.answer,
+                              gold_changed=v.changed)
+            )  # fmt: skip
+        else:
+            questions.append(QuestionRead.model_validate(q))
+    return QuizRead(
+        id=quiz.id,
+        guideline_version=quiz.guideline_version,
+        enabled=quiz.enabled,
+        pass_mark=quiz.pass_mark,
+        max_attempts=quiz.max_attempts,
+        cooldown_minutes=quiz.cooldown_minutes,
+        revision=quiz.revision,
+        questions=questions,
+        updated_at=quiz.updated_at,
     )
 
 
 @router.get("", response_model=QualificationState)
-async def my_state(project: str, principal: CurrentPrincipal, db: Db) -> QualificationState:
+async def my_state(project: str, principal: CurrentPrincipal, state: State) -> QualificationState:
+    db = state.db
     access = await project_access(db, principal.user, project, "guideline.read")
     st = await qualification.taker_state(db, access)
+    items = await qualification_gold.items_of(db, st.quiz) if st.quiz else {}
     return QualificationState(
-        quiz=_asked(st.quiz) if st.quiz else None,
+        quiz=_asked(st.quiz, items, state) if st.quiz else None,
         required=st.required,
         passed=st.passed,
         attempts_used=st.attempts_used,
@@ -166,7 +259,9 @@ async def submit_attempt(
     project: str, body: AttemptIn, principal: CurrentPrincipal, db: Db
 ) -> AttemptResult:
     access = await project_access(db, principal.user, project, "qualification.take")
-    row, quiz, marked = await qualification.submit_attempt(db, access, body.quiz_id, body.answers)
+    row, quiz, marked, key = await qualification.submit_attempt(
+        db, access, body.quiz_id, body.answers
+    )
     st = await qualification.taker_state(db, access)
     return AttemptResult(
         attempt=AttemptRead.model_validate(row),
@@ -174,7 +269,8 @@ async def submit_attempt(
         attempts_left=st.attempts_left,
         retry_at=st.retry_at,
         questions=[
-            QuestionFeedback.model_validate(q) for q in qualification.feedback(quiz, marked)
+            GoldEntryFeedback.model_validate(q) if "score" in q else QuestionFeedback(**q)
+            for q in qualification.feedback(quiz, marked, key)
         ],
     )
 
@@ -182,8 +278,18 @@ async def submit_attempt(
 @router.get("/quizzes", response_model=list[QuizRead])
 async def list_quizzes(project: str, principal: CurrentPrincipal, db: Db) -> list[QuizRead]:
     access = await project_access(db, principal.user, project, "qualification.manage")
+    quizzes = await qualification.list_quizzes(db, access.project.id)
+    gold = await qualification_gold.lead_views(db, quizzes)
+    return [_quiz_read(q, gold.get(q.id, {})) for q in quizzes]
+
+
+@router.get("/gold-items", response_model=list[GoldCandidateRead])
+async def gold_items(project: str, principal: CurrentPrincipal, db: Db) -> list[GoldCandidateRead]:
+    """The project's gold items a quiz may use (the first 500), with their answers."""
+    access = await project_access(db, principal.user, project, "qualification.manage")
     return [
-        QuizRead.model_validate(q) for q in await qualification.list_quizzes(db, access.project.id)
+        GoldCandidateRead.model_validate(c)
+        for c in await qualification_gold.candidates(db, access.project)
     ]
 
 
@@ -199,7 +305,9 @@ async def save_quiz(
         cooldown_minutes=body.cooldown_minutes,
         enabled=body.enabled,
     )
-    return QuizRead.model_validate(await qualification.save_quiz(db, access, version, spec))
+    quiz = await qualification.save_quiz(db, access, version, spec)
+    gold = await qualification_gold.lead_views(db, [quiz])
+    return _quiz_read(quiz, gold.get(quiz.id, {}))
 
 
 @router.get("/quizzes/{version}/results", response_model=list[PersonResultRead])

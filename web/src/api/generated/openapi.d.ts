@@ -773,6 +773,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/guideline/versions/{version}/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sections */
+        get: operations["sections_api_v1_projects__project__guideline_versions__version__sections_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/imports": {
         parameters: {
             query?: never;
@@ -1050,6 +1067,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{project}/qualification/gold-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gold Items
+         * @description The project's gold items a quiz may use (the first 500), with their answers.
+         */
+        get: operations["gold_items_api_v1_projects__project__qualification_gold_items_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{project}/qualification/quizzes": {
         parameters: {
             query?: never;
@@ -1127,6 +1164,26 @@ export interface paths {
         };
         /** Agreement */
         get: operations["agreement_api_v1_projects__project__quality_agreement_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project}/quality/agreement/weekly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Agreement Weekly
+         * @description Agreement per question and ISO week (the week of each item's latest answer).
+         */
+        get: operations["agreement_weekly_api_v1_projects__project__quality_agreement_weekly_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1266,7 +1323,8 @@ export interface paths {
         };
         /**
          * Drill Down
-         * @description The item ids behind a cell of any view: the same filters, reviewed items only.
+         * @description The item ids behind a number of the dashboard: reviewed items (the error filters),
+         *     items an annotator annotated or had scored, or the items of one confusion cell.
          */
         get: operations["drill_down_api_v1_projects__project__quality_errors_items_get"];
         put?: never;
@@ -2072,6 +2130,35 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** AgreementWeekRow */
+        AgreementWeekRow: {
+            /** Ci */
+            ci: (number | null)[] | null;
+            /** Error */
+            error?: string | null;
+            /** Higher Is Better */
+            higher_is_better: boolean;
+            /** Kind */
+            kind: string;
+            /** Metric */
+            metric: string | null;
+            /**
+             * N Items
+             * @description items with two answers or more
+             */
+            n_items: number;
+            /** Question */
+            question: string;
+            /** Value */
+            value: number | null;
+            /**
+             * Week
+             * @description ISO week in which the item's latest answer was submitted
+             */
+            week: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** AnnotationRead */
         AnnotationRead: {
             /** Active Ms */
@@ -2087,7 +2174,7 @@ export interface components {
             created_at: string;
             /**
              * Gold
-             * @description after a gold item's submit, when feedback is on
+             * @description after a gold item's submit, when feedback is on; absent otherwise
              */
             gold?: {
                 [key: string]: unknown;
@@ -2144,6 +2231,15 @@ export interface components {
             gold: components["schemas"]["GoldAnnotatorRead"] | null;
             /** Items */
             items: number;
+            /**
+             * Label Confusion
+             * @description multiple choice: per question and label the 2 x 2 Dawid-Skene confusion (rows: estimated absent/present, columns: answered absent/present)
+             */
+            label_confusion?: {
+                [key: string]: {
+                    [key: string]: number[][];
+                };
+            };
             /** User Id */
             user_id: number;
             /** Username */
@@ -2187,9 +2283,14 @@ export interface components {
         };
         /** AttemptIn */
         AttemptIn: {
-            /** Answers */
+            /**
+             * Answers
+             * @description question id -> option indexes; gold entry id -> result keyed by question
+             */
             answers: {
-                [key: string]: number[];
+                [key: string]: number[] | {
+                    [key: string]: unknown;
+                };
             };
             /** Quiz Id */
             quiz_id: number;
@@ -2216,7 +2317,7 @@ export interface components {
             /** Pass Mark */
             pass_mark: number;
             /** Questions */
-            questions: components["schemas"]["QuestionFeedback"][];
+            questions: (components["schemas"]["QuestionFeedback"] | components["schemas"]["GoldEntryFeedback"])[];
             /** Retry At */
             retry_at: string | null;
         };
@@ -2424,6 +2525,23 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** CohenMatrixRead */
+        CohenMatrixRead: {
+            /** Annotators */
+            annotators: string[];
+            /**
+             * Matrix
+             * @description Cohen's kappa of each two annotators (null: diagonal, or undefined)
+             */
+            matrix: (number | null)[][];
+            /**
+             * Shared
+             * @description items each two annotators both answered
+             */
+            shared: number[][];
+        } & {
+            [key: string]: unknown;
+        };
         /** ConfusionRead */
         ConfusionRead: {
             /** Questions */
@@ -2452,6 +2570,8 @@ export interface components {
              * Format: date-time
              */
             end: string;
+            /** Flags */
+            flags?: components["schemas"]["ReportFlag"][];
             /**
              * Generated At
              * Format: date-time
@@ -2471,6 +2591,7 @@ export interface components {
             quality: components["schemas"]["QualitySection"];
             /** Questions */
             questions: components["schemas"]["QuestionRow"][];
+            schedule?: components["schemas"]["ScheduleSection"] | null;
             /**
              * Start
              * Format: date-time
@@ -2542,9 +2663,9 @@ export interface components {
             format?: "jsonl";
             /**
              * Include
-             * @description quality extras added to each line
+             * @description the parts each line carries besides the item and its predictions; empty: the raw annotations alone
              */
-            include?: ("consolidated" | "agreement" | "review" | "gold")[];
+            include?: ("annotations" | "consolidated" | "agreement" | "review" | "gold")[];
             /**
              * Versions
              * @default latest
@@ -2599,6 +2720,109 @@ export interface components {
             username: string;
         } & {
             [key: string]: unknown;
+        };
+        /** GoldCandidateRead */
+        GoldCandidateRead: {
+            /** Answer */
+            answer: {
+                [key: string]: unknown;
+            };
+            /** External Id */
+            external_id: string;
+            /** Item Id */
+            item_id: number;
+            /** Preview */
+            preview: string;
+        };
+        /**
+         * GoldEntryAsked
+         * @description A gold entry as a taker sees it: the item to annotate, never its answer.
+         */
+        GoldEntryAsked: {
+            /** Id */
+            id: string;
+            item: components["schemas"]["ItemRead"];
+            /**
+             * Kind
+             * @constant
+             */
+            kind: "gold";
+            /** Text */
+            text: string;
+        };
+        /** GoldEntryFeedback */
+        GoldEntryFeedback: {
+            /** Correct */
+            correct: boolean;
+            /** Explanation */
+            explanation: string;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @constant
+             */
+            kind: "gold";
+            /**
+             * Score
+             * @description the kind's score against the gold answer, 0-1
+             */
+            score: number;
+        };
+        /**
+         * GoldEntryIn
+         * @description An entry answered like a task: the gold item ``item_id`` of the project, annotated with
+         *     the workspace's tools and scored against its gold answer.
+         */
+        GoldEntryIn: {
+            /**
+             * Explanation
+             * @default
+             */
+            explanation?: string;
+            /** Id */
+            id: string;
+            /** Item Id */
+            item_id: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "gold";
+            /**
+             * Text
+             * @description what to do; may be empty
+             * @default
+             */
+            text?: string;
+        };
+        /**
+         * GoldEntryRead
+         * @description A gold entry as a lead sees it: the answer the quiz expects (the gold answer when the
+         *     quiz was saved) and whether the item's gold answer changed since.
+         */
+        GoldEntryRead: {
+            /** Answer */
+            answer: {
+                [key: string]: unknown;
+            };
+            /** Explanation */
+            explanation: string;
+            /** External Id */
+            external_id: string;
+            /** Gold Changed */
+            gold_changed: boolean;
+            /** Id */
+            id: string;
+            /** Item Id */
+            item_id: number;
+            /**
+             * Kind
+             * @constant
+             */
+            kind: "gold";
+            /** Text */
+            text: string;
         };
         /** GoldIn */
         GoldIn: {
@@ -2944,12 +3168,20 @@ export interface components {
         };
         /** LabelAgreementRead */
         LabelAgreementRead: {
-            /** Chosen */
+            /**
+             * Chosen
+             * @description answers (classification) or shapes with this label
+             */
             chosen: number;
             /** Ci */
             ci: (number | null)[] | null;
             /** Label */
             label: string;
+            /**
+             * Metric
+             * @description binary_alpha for classification, else the kind's measure
+             */
+            metric?: string | null;
             /** Value */
             value: number | null;
         } & {
@@ -3261,6 +3493,8 @@ export interface components {
              * Format: date
              */
             date: string;
+            /** Idle After S */
+            idle_after_s: number;
             /** Items */
             items: number;
             /** Items Per Hour */
@@ -3448,13 +3682,32 @@ export interface components {
         };
         /** QuestionAgreementRead */
         QuestionAgreementRead: {
+            /**
+             * Cer
+             * @description free text, transcription: mean CER
+             */
+            cer?: number | null;
             /** Ci */
             ci: (number | null)[] | null;
+            /** @description classification and pairwise: the pairwise Cohen's kappa */
+            cohen?: components["schemas"]["CohenMatrixRead"] | null;
             /**
              * Error
              * @description why the measure could not be computed
              */
             error?: string | null;
+            /**
+             * Fleiss Kappa
+             * @description classification (single choice) and pairwise
+             */
+            fleiss_kappa?: number | null;
+            /** Fleiss Kappa Ci */
+            fleiss_kappa_ci?: (number | null)[] | null;
+            /**
+             * Fleiss Note
+             * @description why Fleiss' kappa is absent
+             */
+            fleiss_note?: string | null;
             /** Higher Is Better */
             higher_is_better: boolean;
             /** Items */
@@ -3463,16 +3716,36 @@ export interface components {
             kind: string;
             /** Labels */
             labels: components["schemas"]["LabelAgreementRead"][];
+            /**
+             * Mean Iou
+             * @description mean IoU of matched shapes (boxes, polygons, segments, tracks)
+             */
+            mean_iou?: number | null;
+            /**
+             * Mean Oks
+             * @description keypoints: mean keypoint similarity of matched instances
+             */
+            mean_oks?: number | null;
             /** Metric */
             metric: string | null;
             /** N Items */
             n_items: number;
+            /**
+             * Overlap F1
+             * @description span: F1 of overlapping spans
+             */
+            overlap_f1?: number | null;
             /** Percent Agreement */
             percent_agreement: number | null;
             /** Question */
             question: string;
             /** Value */
             value: number | null;
+            /**
+             * Wer
+             * @description free text, transcription: mean WER
+             */
+            wer?: number | null;
         } & {
             [key: string]: unknown;
         };
@@ -3640,10 +3913,10 @@ export interface components {
             /** Id */
             id: string;
             /**
-             * Kind
+             * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            kind: "single" | "multiple";
+            kind: "multiple" | "single";
             /** Options */
             options: string[];
             /** Text */
@@ -3731,7 +4004,7 @@ export interface components {
             /** Pass Mark */
             pass_mark: number;
             /** Questions */
-            questions: components["schemas"]["QuestionAsked"][];
+            questions: (components["schemas"]["QuestionAsked"] | components["schemas"]["GoldEntryAsked"])[];
         };
         /** QuizIn */
         QuizIn: {
@@ -3756,7 +4029,7 @@ export interface components {
              */
             pass_mark?: number;
             /** Questions */
-            questions: components["schemas"]["QuestionIn"][];
+            questions: (components["schemas"]["QuestionIn"] | components["schemas"]["GoldEntryIn"])[];
         };
         /** QuizRead */
         QuizRead: {
@@ -3773,7 +4046,7 @@ export interface components {
             /** Pass Mark */
             pass_mark: number;
             /** Questions */
-            questions: components["schemas"]["truthline__api__v1__qualification__QuestionRead"][];
+            questions: (components["schemas"]["truthline__api__v1__qualification__QuestionRead"] | components["schemas"]["GoldEntryRead"])[];
             /** Revision */
             revision: number;
             /**
@@ -3784,10 +4057,17 @@ export interface components {
         };
         /** RecheckIn */
         RecheckIn: {
+            /**
+             * Changed Sections
+             * @default false
+             */
+            changed_sections?: boolean;
             /** Item Ids */
             item_ids?: number[] | null;
             /** Label */
             label?: string | null;
+            /** Section */
+            section?: string | null;
             /**
              * Stage
              * @enum {string}
@@ -3842,6 +4122,13 @@ export interface components {
             faq_version: number | null;
             /** Id */
             id: number;
+        };
+        /** ReportFlag */
+        ReportFlag: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
         };
         /** ReportPart */
         ReportPart: {
@@ -4229,6 +4516,13 @@ export interface components {
             /** Value */
             value: string | null;
         };
+        /** Rows[AgreementWeekRow] */
+        Rows_AgreementWeekRow_: {
+            /** Items */
+            items: components["schemas"]["AgreementWeekRow"][];
+        } & {
+            [key: string]: unknown;
+        };
         /** Rows[ByAnnotatorRow] */
         Rows_ByAnnotatorRow_: {
             /** Items */
@@ -4289,6 +4583,17 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** ScheduledTimeRow */
+        ScheduledTimeRow: {
+            /** Active In Schedule Ms */
+            active_in_schedule_ms: number;
+            /** Active Outside Schedule Ms */
+            active_outside_schedule_ms: number;
+            /** Project */
+            project: string;
+            /** Project Id */
+            project_id: number;
+        };
         /** ScheduleIn */
         ScheduleIn: {
             /** Rotation Start */
@@ -4315,6 +4620,29 @@ export interface components {
             weeks: {
                 [key: string]: string[][];
             }[];
+        };
+        /** ScheduleSection */
+        ScheduleSection: {
+            /** Active In Schedule Ms */
+            active_in_schedule_ms: number | null;
+            /** Active Outside Schedule Ms */
+            active_outside_schedule_ms: number | null;
+            /** By Project */
+            by_project: components["schemas"]["ScheduledTimeRow"][];
+            /** Has Schedule */
+            has_schedule: boolean;
+            /** Scheduled Ms */
+            scheduled_ms: number;
+            /** Scheduled So Far Ms */
+            scheduled_so_far_ms: number;
+            /** Share Of Scheduled */
+            share_of_scheduled: number | null;
+            /** Shifts */
+            shifts: components["schemas"]["ShiftRow"][];
+            /** Time Off */
+            time_off: boolean;
+            /** Week */
+            week: number | null;
         };
         /** SchemaError */
         SchemaError: {
@@ -4379,6 +4707,17 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** SectionRead */
+        SectionRead: {
+            /** Change */
+            change: ("added" | "changed" | "removed") | null;
+            /** Questions */
+            questions: string[];
+            /** Section */
+            section: string;
+            /** Title */
+            title: string;
+        };
         /** SessionRead */
         SessionRead: {
             /** Active Ms */
@@ -4413,6 +4752,8 @@ export interface components {
         SettingsRead: {
             /** Fix Counts As Pass */
             fix_counts_as_pass: boolean;
+            /** Idle After S */
+            idle_after_s: number;
             /** Long Idle Share */
             long_idle_share: number;
             /** Max Gap S */
@@ -4430,6 +4771,8 @@ export interface components {
         SettingsUpdate: {
             /** Fix Counts As Pass */
             fix_counts_as_pass?: boolean | null;
+            /** Idle After S */
+            idle_after_s?: number | null;
             /** Long Idle Share */
             long_idle_share?: number | null;
             /** Max Gap S */
@@ -4440,6 +4783,21 @@ export interface components {
             too_fast_min_s?: number | null;
             /** Too Fast Ratio */
             too_fast_ratio?: number | null;
+        };
+        /** ShiftRow */
+        ShiftRow: {
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Local */
+            local: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
         };
         /** SkillIn */
         SkillIn: {
@@ -4687,10 +5045,16 @@ export interface components {
         TeamRow: {
             /** Accept */
             accept: number;
+            /** Active In Schedule Ms */
+            active_in_schedule_ms?: number | null;
             /** Active Ms */
             active_ms: number;
+            /** Active Outside Schedule Ms */
+            active_outside_schedule_ms?: number | null;
             /** Fix */
             fix: number;
+            /** Flags */
+            flags?: string[];
             /** Gold Accuracy */
             gold_accuracy: number | null;
             /** Gold Passed */
@@ -4712,6 +5076,8 @@ export interface components {
             reject: number;
             /** Reviews Given */
             reviews_given: number;
+            /** Scheduled Ms */
+            scheduled_ms?: number | null;
             /** Targets Met */
             targets_met: number;
             /** Targets Total */
@@ -5095,6 +5461,7 @@ export type AckRow = components['schemas']['AckRow'];
 export type ActivityRead = components['schemas']['ActivityRead'];
 export type AffectedItem = components['schemas']['AffectedItem'];
 export type AgreementRead = components['schemas']['AgreementRead'];
+export type AgreementWeekRow = components['schemas']['AgreementWeekRow'];
 export type AnnotationRead = components['schemas']['AnnotationRead'];
 export type AnnotatorReliabilityRead = components['schemas']['AnnotatorReliabilityRead'];
 export type AnnotatorReliabilityRow = components['schemas']['AnnotatorReliabilityRow'];
@@ -5114,6 +5481,7 @@ export type ByWeekRow = components['schemas']['ByWeekRow'];
 export type CalendarIn = components['schemas']['CalendarIn'];
 export type CoachingRow = components['schemas']['CoachingRow'];
 export type CodeAgreementRead = components['schemas']['CodeAgreementRead'];
+export type CohenMatrixRead = components['schemas']['CohenMatrixRead'];
 export type ConfusionRead = components['schemas']['ConfusionRead'];
 export type ConsolidationSettings = components['schemas']['ConsolidationSettings'];
 export type DailyReport = components['schemas']['DailyReport'];
@@ -5126,6 +5494,11 @@ export type ExportCreate = components['schemas']['ExportCreate'];
 export type FaqRead = components['schemas']['FaqRead'];
 export type FlagRead = components['schemas']['FlagRead'];
 export type GoldAnnotatorRead = components['schemas']['GoldAnnotatorRead'];
+export type GoldCandidateRead = components['schemas']['GoldCandidateRead'];
+export type GoldEntryAsked = components['schemas']['GoldEntryAsked'];
+export type GoldEntryFeedback = components['schemas']['GoldEntryFeedback'];
+export type GoldEntryIn = components['schemas']['GoldEntryIn'];
+export type GoldEntryRead = components['schemas']['GoldEntryRead'];
 export type GoldIn = components['schemas']['GoldIn'];
 export type GoldPromoteIn = components['schemas']['GoldPromoteIn'];
 export type GoldRead = components['schemas']['GoldRead'];
@@ -5201,6 +5574,7 @@ export type RecheckIn = components['schemas']['RecheckIn'];
 export type RecheckRead = components['schemas']['RecheckRead'];
 export type ReplyCreate = components['schemas']['ReplyCreate'];
 export type ReplyRead = components['schemas']['ReplyRead'];
+export type ReportFlag = components['schemas']['ReportFlag'];
 export type ReportPart = components['schemas']['ReportPart'];
 export type RequirementRead = components['schemas']['RequirementRead'];
 export type RequirementsIn = components['schemas']['RequirementsIn'];
@@ -5216,6 +5590,7 @@ export type ReviewSettings = components['schemas']['ReviewSettings'];
 export type ReviewVerdictRead = components['schemas']['ReviewVerdictRead'];
 export type ReworkRead = components['schemas']['ReworkRead'];
 export type RowErrorRead = components['schemas']['RowErrorRead'];
+export type RowsAgreementWeekRow = components['schemas']['Rows_AgreementWeekRow_'];
 export type RowsByAnnotatorRow = components['schemas']['Rows_ByAnnotatorRow_'];
 export type RowsByLabelRow = components['schemas']['Rows_ByLabelRow_'];
 export type RowsBySectionRow = components['schemas']['Rows_BySectionRow_'];
@@ -5224,17 +5599,21 @@ export type RowsParetoRow = components['schemas']['Rows_ParetoRow_'];
 export type RowsTrendRow = components['schemas']['Rows_TrendRow_'];
 export type RowsPageCoachingRow = components['schemas']['RowsPage_CoachingRow_'];
 export type RowsPageItemIdRow = components['schemas']['RowsPage_ItemIdRow_'];
+export type ScheduledTimeRow = components['schemas']['ScheduledTimeRow'];
 export type ScheduleIn = components['schemas']['ScheduleIn'];
 export type ScheduleRead = components['schemas']['ScheduleRead'];
+export type ScheduleSection = components['schemas']['ScheduleSection'];
 export type SchemaError = components['schemas']['SchemaError'];
 export type SchemaIn = components['schemas']['SchemaIn'];
 export type SchemaValidation = components['schemas']['SchemaValidation'];
 export type SchemaVersionRead = components['schemas']['SchemaVersionRead'];
 export type ScoreSummaryRead = components['schemas']['ScoreSummaryRead'];
+export type SectionRead = components['schemas']['SectionRead'];
 export type SessionRead = components['schemas']['SessionRead'];
 export type SessionRow = components['schemas']['SessionRow'];
 export type SettingsRead = components['schemas']['SettingsRead'];
 export type SettingsUpdate = components['schemas']['SettingsUpdate'];
+export type ShiftRow = components['schemas']['ShiftRow'];
 export type SkillIn = components['schemas']['SkillIn'];
 export type SkillRead = components['schemas']['SkillRead'];
 export type SkillRequirement = components['schemas']['SkillRequirement'];
@@ -6460,7 +6839,7 @@ export interface operations {
         parameters: {
             query?: {
                 format?: string;
-                /** @description comma-separated extras: consolidated, agreement, review, gold */
+                /** @description comma-separated parts: annotations, consolidated, agreement, review, gold (empty: annotations alone) */
                 include?: string;
                 /** @description latest | all */
                 versions?: string;
@@ -6530,6 +6909,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string | null;
+                /** @description csv: every gold item, unpaginated */
+                format?: "json" | "csv";
                 limit?: number;
             };
             header?: never;
@@ -6540,13 +6921,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_GoldRead_"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -6774,6 +7156,15 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["GuidelinePublish"];
+                "multipart/form-data": {
+                    change_summary?: string;
+                    /**
+                     * Format: binary
+                     * @description UTF-8 Markdown
+                     */
+                    file: string;
+                    requires_ack?: boolean;
+                };
             };
         };
         responses: {
@@ -6864,7 +7255,9 @@ export interface operations {
     affected_api_v1_projects__project__guideline_versions__version__affected_get: {
         parameters: {
             query?: {
+                changed_sections?: boolean;
                 label?: string | null;
+                section?: string | null;
             };
             header?: never;
             path: {
@@ -6918,6 +7311,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecheckRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    sections_api_v1_projects__project__guideline_versions__version__sections_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionRead"][];
                 };
             };
             /** @description Validation Error */
@@ -7655,6 +8080,37 @@ export interface operations {
             };
         };
     };
+    gold_items_api_v1_projects__project__qualification_gold_items_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GoldCandidateRead"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_quizzes_api_v1_projects__project__qualification_quizzes_get: {
         parameters: {
             query?: never;
@@ -7793,6 +8249,8 @@ export interface operations {
     agreement_api_v1_projects__project__quality_agreement_get: {
         parameters: {
             query?: {
+                /** @description json, or csv for a download */
+                format?: "json" | "csv";
                 /** @description bootstrap resamples */
                 n_boot?: number;
             };
@@ -7804,13 +8262,51 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AgreementRead"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    agreement_weekly_api_v1_projects__project__quality_agreement_weekly_get: {
+        parameters: {
+            query?: {
+                /** @description json, or csv for a download */
+                format?: "json" | "csv";
+                /** @description bootstrap resamples */
+                n_boot?: number;
+            };
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rows_AgreementWeekRow_"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -7826,7 +8322,10 @@ export interface operations {
     };
     annotators_api_v1_projects__project__quality_annotators_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description json, or csv for a download */
+                format?: "json" | "csv";
+            };
             header?: never;
             path: {
                 project: string;
@@ -7835,13 +8334,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AnnotatorReliabilityRead"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -7866,6 +8366,8 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description a label in the judged answer */
                 label?: string | null;
+                /** @description a guideline section of the taxonomy; (none): none */
+                section?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
             };
@@ -7909,6 +8411,8 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description a label in the judged answer */
                 label?: string | null;
+                /** @description a guideline section of the taxonomy; (none): none */
+                section?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
             };
@@ -7952,6 +8456,8 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description a label in the judged answer */
                 label?: string | null;
+                /** @description a guideline section of the taxonomy; (none): none */
+                section?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
             };
@@ -7995,6 +8501,8 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description a label in the judged answer */
                 label?: string | null;
+                /** @description a guideline section of the taxonomy; (none): none */
+                section?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
             };
@@ -8040,6 +8548,8 @@ export interface operations {
                 /** @description a label in the judged answer */
                 label?: string | null;
                 limit?: number;
+                /** @description a guideline section of the taxonomy; (none): none */
+                section?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
             };
@@ -8115,12 +8625,22 @@ export interface operations {
                 annotator?: string | null;
                 /** @description an error code of the taxonomy */
                 code?: string | null;
+                /** @description confusion: consolidated label */
+                consolidated?: string | null;
                 cursor?: string | null;
                 /** @description json, or csv for a download */
                 format?: "json" | "csv";
+                /** @description confusion: label given ((none)) */
+                given?: string | null;
                 /** @description a label in the judged answer */
                 label?: string | null;
                 limit?: number;
+                /** @description what the number counts */
+                of?: "reviewed" | "annotated" | "scored" | "gold" | "confusion";
+                /** @description scored, confusion: the question */
+                question?: string | null;
+                /** @description a guideline section of the taxonomy; (none): none */
+                section?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
             };
@@ -8164,6 +8684,8 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description a label in the judged answer */
                 label?: string | null;
+                /** @description a guideline section of the taxonomy; (none): none */
+                section?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
             };
@@ -8207,6 +8729,8 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description a label in the judged answer */
                 label?: string | null;
+                /** @description a guideline section of the taxonomy; (none): none */
+                section?: string | null;
                 /** @description ISO week, e.g. 2026-W47 */
                 week?: string | null;
             };
@@ -8271,7 +8795,10 @@ export interface operations {
     };
     gold_summary_api_v1_projects__project__quality_gold_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description json, or csv for a download */
+                format?: "json" | "csv";
+            };
             header?: never;
             path: {
                 project: string;
@@ -8280,13 +8807,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["GoldSummaryRead"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -8303,8 +8831,12 @@ export interface operations {
     reviewers_api_v1_projects__project__quality_reviewers_get: {
         parameters: {
             query?: {
+                /** @description json, or csv for a download */
+                format?: "json" | "csv";
                 /** @description bootstrap resamples */
                 n_boot?: number;
+                /** @description with format=csv: which table of the view */
+                table?: "summary" | "verdicts" | "pairs" | "codes";
             };
             header?: never;
             path: {
@@ -8314,13 +8846,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReviewerAgreementRead"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -9014,6 +9547,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string | null;
+                /** @description csv: every row, unpaginated */
+                format?: "json" | "csv";
                 limit?: number;
             };
             header?: never;
@@ -9024,13 +9559,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ReviewLotRead_"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -9048,6 +9584,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string | null;
+                /** @description csv: every row, unpaginated */
+                format?: "json" | "csv";
                 limit?: number;
             };
             header?: never;
@@ -9059,13 +9597,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description JSON, or CSV with format=csv */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReviewLotDetail"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */

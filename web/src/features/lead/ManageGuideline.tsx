@@ -4,23 +4,22 @@
 // annotated under an older one, which can be sent back for a re-check.
 import { useDeferredValue, useMemo, useRef, useState, type ClipboardEvent, type DragEvent } from 'react';
 import { guideline } from '../../api/endpoints';
-import { ASSET_TYPES, MAX_ASSET_BYTES, guidelineAssets, recheck, type RecheckResult, type RecheckStage } from '../../api/qualification';
+import { ASSET_TYPES, MAX_ASSET_BYTES, guidelineAssets } from '../../api/qualification';
 import type { GuidelineVersion, Project } from '../../api/types';
 import { setQuery, useLocation } from '../../app/router';
-import { insertBlock, listSections, missingSections, recheckSummary } from '../../domain/guideline';
+import { insertBlock, listSections, missingSections } from '../../domain/guideline';
+import { readMarkdownFile } from '../../domain/guidelineText';
 import { assetMarkdown } from '../../domain/markdown';
-import { Link } from '../common/Link';
 import { RenderMarkdown } from '../common/RenderMarkdown';
 import { ShowDiff } from '../common/ShowDiff';
 import { ShowError } from '../common/ShowError';
 import { useLoad } from '../common/useLoad';
+import { AffectedItems } from './ListAffectedItems';
 
 const MAX_BODY = 1_000_000;
 const MAX_SUMMARY = 5000;
 /** Roles the acknowledgement gate applies to. */
 const GATED = new Set(['annotator', 'reviewer']);
-/** The server lists at most this many affected items. */
-const AFFECTED_LIMIT = 1000;
 /** A Markdown file loaded as the text is read in the browser; larger ones are refused. */
 const MAX_MD_FILE = 4 * MAX_BODY;
 
@@ -136,7 +135,9 @@ function EditGuideline({ project, initial, current, onPublished }: { project: Pr
   const loadFile = async (file: File) => {
     setError(null);
     if (file.size > MAX_MD_FILE) return setError(new Error(`${file.name} is too large for a guideline.`));
-    const body = await file.text();
+    const read = readMarkdownFile(new Uint8Array(await file.arrayBuffer()), file.name);
+    if (!read.ok) return setError(new Error(read.problem));
+    const body = read.text;
     if (text.trim() && text !== initial && !window.confirm(`Replace the text in the editor with ${file.name}?`)) return;
     setText(body);
     setUploadNote(`Loaded ${file.name} (${body.length.toLocaleString()} characters). Publish to make it a version.`);
@@ -301,7 +302,7 @@ function ListVersions({ versions, chosen }: { versions: GuidelineVersion[]; chos
             <tr
               key={v.version}
               className={`clickable${v.version === chosen ? ' on' : ''}`}
-              onClick={() => setQuery({ version: String(v.version), affected_label: undefined })}
+              onClick={() => setQuery({ version: String(v.version), affected_label: undefined, affected_section: undefined })}
               data-testid={`guideline-version-${v.version}`}
             >
               <td>
@@ -338,7 +339,7 @@ function ShowVersion({ project, version, latest, onUseText }: { project: Project
             Start the next version from this text
           </button>
         )}
-        <button type="button" onClick={() => setQuery({ version: undefined, affected_label: undefined })}>
+        <button type="button" onClick={() => setQuery({ version: undefined, affected_label: undefined, affected_section: undefined })}>
           Close
         </button>
       </header>
@@ -416,186 +417,5 @@ function AckReport({ project, version, latest }: { project: Project; version: Gu
         </tbody>
       </table>
     </section>
-  );
-}
-
-function AffectedItems({ project, version }: { project: Project; version: number }) {
-  const { search } = useLocation();
-  const applied = search.get('affected_label') ?? '';
-  const [label, setLabel] = useState(applied);
-  const affected = useLoad(() => guideline.affected(project.id, version, applied || undefined), [project.id, version, applied]);
-  const rows = affected.data ?? [];
-  const [selected, setSelected] = useState<Set<number>>(new Set());
-  const visible = new Set(rows.map((r) => r.item.id));
-  const chosen = [...selected].filter((id) => visible.has(id));
-  const allChosen = rows.length > 0 && chosen.length === rows.length;
-  const toggle = (id: number) =>
-    setSelected((cur) => {
-      const next = new Set(cur);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
-  return (
-    <section data-testid="guideline-affected">
-      <h3>Items annotated under older versions</h3>
-      <form
-        className="row filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setSelected(new Set());
-          setQuery({ affected_label: label.trim() || undefined });
-        }}
-      >
-        <label>
-          Label
-          <input value={label} onChange={(e) => setLabel(e.target.value)} placeholder="any label" data-testid="affected-label" />
-        </label>
-        <button type="submit" data-testid="affected-filter">
-          Filter
-        </button>
-      </form>
-      <ShowError error={affected.error} />
-      {affected.data && (
-        <p className="small muted" data-testid="affected-count">
-          {rows.length >= AFFECTED_LIMIT ? `The first ${rows.length}` : rows.length} item{rows.length === 1 ? '' : 's'} annotated before version {version}
-          {applied && <> with the label “{applied}”</>}.
-        </p>
-      )}
-      {rows.length > 0 && (
-        <SendBack
-          project={project}
-          version={version}
-          label={applied || null}
-          chosen={chosen}
-          total={rows.length}
-          onSent={() => {
-            setSelected(new Set());
-            affected.reload();
-          }}
-        />
-      )}
-      {rows.length > 0 && (
-        <table className="grid small">
-          <thead>
-            <tr>
-              <th>
-                <input
-                  type="checkbox"
-                  aria-label="Select every listed item"
-                  checked={allChosen}
-                  onChange={() => setSelected(allChosen ? new Set() : new Set(rows.map((r) => r.item.id)))}
-                  data-testid="affected-select-all"
-                />
-              </th>
-              <th>Item</th>
-              <th>Stage</th>
-              <th className="num">Older annotations</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(({ item, annotations }) => (
-              <tr key={item.id} data-testid={`affected-${item.id}`}>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${item.external_id || `#${item.id}`}`}
-                    checked={selected.has(item.id)}
-                    onChange={() => toggle(item.id)}
-                    data-testid={`affected-select-${item.id}`}
-                  />
-                </td>
-                <td>
-                  <Link to={`/lead/projects/${project.id}?tab=items&item=${item.id}`}>{item.external_id || `#${item.id}`}</Link>
-                </td>
-                <td data-testid="affected-stage">{item.stage}</td>
-                <td className="num">{annotations}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
-  );
-}
-
-/** Sends the chosen (or every listed) item back to a stage, after the lead confirms. */
-function SendBack({
-  project,
-  version,
-  label,
-  chosen,
-  total,
-  onSent,
-}: {
-  project: Project;
-  version: number;
-  label: string | null;
-  chosen: number[];
-  total: number;
-  onSent(): void;
-}) {
-  const [asking, setAsking] = useState<RecheckStage | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [result, setResult] = useState<RecheckResult | null>(null);
-  const which = chosen.length
-    ? `the ${chosen.length} selected item${chosen.length === 1 ? '' : 's'}`
-    : `every item annotated before version ${version}${label ? ` with the label “${label}”` : ''} (${total}${total >= AFFECTED_LIMIT ? '+' : ''})`;
-
-  const send = async (stage: RecheckStage) => {
-    setBusy(true);
-    setError(null);
-    try {
-      // Nothing selected: the server takes every affected item (beyond the listed page too).
-      const r = await recheck(project.id, version, { stage, item_ids: chosen.length ? chosen : null, label });
-      setResult(r);
-      setAsking(null);
-      onSent();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <div className="recheck" data-testid="recheck">
-      <div className="row">
-        <span className="small grow" data-testid="recheck-which">
-          Re-check {which}:
-        </span>
-        <button type="button" onClick={() => setAsking('review')} disabled={busy} data-testid="recheck-review">
-          To review…
-        </button>
-        <button type="button" onClick={() => setAsking('annotate')} disabled={busy} data-testid="recheck-annotate">
-          To their annotators…
-        </button>
-      </div>
-      {asking && (
-        <div className="confirm-box" role="alertdialog" aria-labelledby="recheck-question" data-testid="recheck-confirm">
-          <p id="recheck-question">
-            {asking === 'review'
-              ? `Open a review of ${which}? Reviewers get them from the review queue.`
-              : `Send ${which} back to the people who annotated them, with the note “guideline changed to v${version}” and its summary? Each checks and resubmits; the item is then reviewed.`}{' '}
-            Finished items move; items still in progress or already waiting for a re-check are left as they are.
-          </p>
-          <div className="row end">
-            <button type="button" onClick={() => setAsking(null)} disabled={busy}>
-              Cancel
-            </button>
-            <button type="button" className="primary" autoFocus onClick={() => void send(asking)} disabled={busy} data-testid="recheck-go">
-              {asking === 'review' ? 'Send to review' : 'Send to annotators'}
-            </button>
-          </div>
-        </div>
-      )}
-      <ShowError error={error} />
-      {result && (
-        <p className="ok small" role="status" data-testid="recheck-result">
-          {recheckSummary(result)}
-        </p>
-      )}
-    </div>
   );
 }

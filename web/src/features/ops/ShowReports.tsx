@@ -13,6 +13,7 @@ import {
   todayIso,
   type DailyReport,
   type ReportSource,
+  type ScheduleSection,
   type SnapshotEntry,
 } from '../../api/reports';
 import type { User } from '../../api/types';
@@ -163,9 +164,26 @@ export function ShowDailyReport({ report }: { report: DailyReport }) {
         </span>
       </p>
       {report.partial && <p className="notice small">Only the projects you lead are shown; idle and hidden time and sessions are left out.</p>}
+      {report.flags && report.flags.length > 0 && (
+        <ul className="warning small" data-testid="report-flags" aria-label="What stands out against the schedule">
+          {report.flags.map((f) => (
+            <li key={f.code} data-testid={`report-flag-${f.code}`}>
+              {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="report-cards">
         <Figure label="Items" value={String(report.items)} testId="report-items" />
         <Figure label="Active time" value={formatDuration(t.active_ms)} testId="report-active" />
+        {report.schedule?.has_schedule && (
+          <Figure
+            label="Scheduled"
+            value={formatDuration(report.schedule.scheduled_ms)}
+            note={report.schedule.share_of_scheduled === null ? undefined : `${formatRate(report.schedule.share_of_scheduled)} of it active`}
+            testId="report-scheduled"
+          />
+        )}
         <Figure label="Gold accuracy" value={formatRate(q.gold_accuracy)} note={`${q.gold_passed}/${q.gold_scored} passed`} testId="report-gold" />
         <Figure label="Review pass rate" value={formatRate(q.pass_rate)} note={`${q.accept} accepted of ${q.accept + q.fix + q.reject}`} testId="report-pass-rate" />
       </div>
@@ -233,6 +251,9 @@ export function ShowDailyReport({ report }: { report: DailyReport }) {
           </tbody>
         </table>
       )}
+
+      <h2>Schedule</h2>
+      <ShowSchedule schedule={report.schedule ?? null} partial={report.partial} />
 
       <h2>Throughput against target</h2>
       {report.throughput.length === 0 ? (
@@ -364,6 +385,79 @@ export function ShowDailyReport({ report }: { report: DailyReport }) {
         </ul>
       )}
     </article>
+  );
+}
+
+/** The person's scheduled hours that day against their active time, inside and outside them. */
+function ShowSchedule({ schedule: s, partial }: { schedule: ScheduleSection | null; partial: boolean }) {
+  if (!s) return <p className="muted">This report was stored before reports compared work with schedules.</p>;
+  if (!s.has_schedule)
+    return (
+      <p className="muted" data-testid="report-no-schedule">
+        No schedule on record: set one on the People page to compare the time worked with it.
+      </p>
+    );
+  const shifts = s.shifts.map((x) => x.local.replace('-', '–')).join(', ') || (s.time_off ? 'time off' : 'no shift');
+  return (
+    <>
+      <table className="grid" data-testid="report-schedule">
+        <tbody>
+          <tr>
+            <th scope="row">Shifts (local time)</th>
+            <td data-testid="report-shifts">
+              {shifts}
+              {s.week !== null && <span className="muted small"> · rotation week {s.week + 1}</span>}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Scheduled</th>
+            <td className="num" data-testid="report-scheduled-ms">
+              {formatDuration(s.scheduled_ms)}
+              {s.scheduled_so_far_ms !== s.scheduled_ms && <span className="muted small"> ({formatDuration(s.scheduled_so_far_ms)} so far)</span>}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Active inside the shifts{partial ? ' (projects shown)' : ''}</th>
+            <td className="num" data-testid="report-in-schedule">
+              {formatDuration(s.active_in_schedule_ms)}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Active outside the shifts{partial ? ' (projects shown)' : ''}</th>
+            <td className="num" data-testid="report-outside-schedule">
+              {formatDuration(s.active_outside_schedule_ms)}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Active time ÷ scheduled time{s.scheduled_so_far_ms !== s.scheduled_ms ? ' so far' : ''}</th>
+            <td className="num" data-testid="report-share">
+              {formatRate(s.share_of_scheduled)}
+            </td>
+          </tr>
+        </tbody>
+      </table>
+      {s.by_project.length > 1 && (
+        <table className="grid" data-testid="report-schedule-projects">
+          <caption className="muted small">Active time by project</caption>
+          <thead>
+            <tr>
+              <th scope="col">Project</th>
+              <th scope="col" className="num">Inside the shifts</th>
+              <th scope="col" className="num">Outside</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.by_project.map((r) => (
+              <tr key={r.project_id}>
+                <td>{r.project}</td>
+                <td className="num">{formatDuration(r.active_in_schedule_ms)}</td>
+                <td className="num">{formatDuration(r.active_outside_schedule_ms)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }
 

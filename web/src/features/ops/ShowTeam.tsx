@@ -1,4 +1,5 @@
-// Lead console tab: the team's productivity against targets, charts and outliers.
+// Lead console tab: the team's productivity against targets, charts (throughput, time, time per
+// stage, speed against quality) and outliers.
 import { useMemo, useState } from 'react';
 import {
   activity,
@@ -23,6 +24,7 @@ import { projects } from '../../api/endpoints';
 import type { Id, Member, Project } from '../../api/types';
 import { ShowError } from '../common/ShowError';
 import { useLoad } from '../common/useLoad';
+import { SpeedQualityChart, StageTimeChart } from './ShowTeamCharts';
 
 export function ShowTeam({ project }: { project: Project }) {
   const [day, setDay] = useState(() => isoDay(new Date()));
@@ -51,6 +53,8 @@ export function ShowTeam({ project }: { project: Project }) {
         <div className="team-charts">
           <ThroughputChart team={team.data} />
           <TimeChart people={team.data.people} />
+          <StageTimeChart team={team.data} />
+          <SpeedQualityChart team={team.data} />
         </div>
       )}
       <ManageTargets project={project} members={members.data ?? []} names={names} onChanged={team.reload} />
@@ -425,6 +429,7 @@ function AddTarget({ members, onAdd }: { members: Member[]; onAdd(body: TargetCr
 
 // ---- thresholds ----------------------------------------------------------------------------------
 const SETTING_FIELDS: { key: keyof Omit<ActivitySettings, 'fix_counts_as_pass' | 'updated_at'>; label: string; percent?: boolean }[] = [
+  { key: 'idle_after_s', label: 'Idle after no input for (s)' },
   { key: 'max_gap_s', label: 'Longest gap between heartbeats counted (s)' },
   { key: 'session_gap_s', label: 'A break starts after (s)' },
   { key: 'too_fast_ratio', label: 'Too fast under (% of the stage median)', percent: true },

@@ -1,4 +1,5 @@
-// Lead console tab: the team roll-up of daily status reports for one project and day.
+// Lead console tab: the team roll-up of daily status reports for one project and day, each
+// person's scheduled time set against their active time on the project.
 import { useState } from 'react';
 import { formatDuration, formatRate, reports, teamReportUrl, todayIso, type TeamRow } from '../../api/reports';
 import type { Project } from '../../api/types';
@@ -28,11 +29,12 @@ export function ShowTeamReport({ project }: { project: Project }) {
       </div>
       <ShowError error={team.error} />
       {team.loading && !team.data && <p className="muted">Loading…</p>}
-      {team.data && team.data.rows.length === 0 && <p className="muted">Nobody worked on this project on {team.data.day}.</p>}
+      {team.data && team.data.rows.length === 0 && <p className="muted">Nobody worked on this project on {team.data.day}, and nobody was scheduled to.</p>}
       {team.data && team.data.rows.length > 0 && (
         <table className="grid" data-testid="team-report-table">
           <caption className="muted small" style={{ textAlign: 'left' }}>
-            {team.data.day}, each person's local day: this project's work only. Open a person's full report under Reports.
+            {team.data.day}, each person's local day: this project's work only, set against each person's whole schedule (which may cover other projects).
+            Annotators and reviewers scheduled that day are listed even when they did nothing here. Open a person's full report under Reports.
           </caption>
           <thead>
             <tr>
@@ -46,6 +48,9 @@ export function ShowTeamReport({ project }: { project: Project }) {
               <th scope="col" className="num">Reviews given</th>
               <th scope="col" className="num">Questions</th>
               <th scope="col" className="num">Targets met</th>
+              <th scope="col" className="num">Scheduled</th>
+              <th scope="col" className="num">Active in / outside schedule</th>
+              <th scope="col">Flags</th>
             </tr>
           </thead>
           <tbody>
@@ -61,6 +66,12 @@ export function ShowTeamReport({ project }: { project: Project }) {
     </div>
   );
 }
+
+const FLAG_LABELS: Record<string, string> = {
+  under_scheduled_time: 'under schedule',
+  outside_schedule: 'outside hours',
+  no_shift_scheduled: 'no shift',
+};
 
 function TeamReportRow({ row, testId, total = false }: { row: TeamRow; testId: string; total?: boolean }) {
   return (
@@ -94,6 +105,19 @@ function TeamReportRow({ row, testId, total = false }: { row: TeamRow; testId: s
         {row.questions_open > 0 && <span className="muted small"> ({row.questions_open} open)</span>}
       </td>
       <td className="num">{row.targets_total ? `${row.targets_met}/${row.targets_total}` : '–'}</td>
+      <td className="num" data-testid="team-report-scheduled" title={row.scheduled_ms === null ? 'No schedule on record' : undefined}>
+        {row.scheduled_ms === null ? '–' : formatDuration(row.scheduled_ms)}
+      </td>
+      <td className="num" data-testid="team-report-in-out">
+        {row.scheduled_ms === null ? '–' : `${formatDuration(row.active_in_schedule_ms)} / ${formatDuration(row.active_outside_schedule_ms)}`}
+      </td>
+      <td data-testid="team-report-flags">
+        {row.flags.map((f) => (
+          <span key={f} className="tag strong" title={f}>
+            {FLAG_LABELS[f] ?? f}
+          </span>
+        ))}
+      </td>
     </tr>
   );
 }

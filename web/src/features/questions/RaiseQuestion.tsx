@@ -1,9 +1,12 @@
 // Raise a question from a task (toolbar button): category, priority, text, an optional guideline
 // section; the item and the current draft go with it, and the item can be parked so work goes on.
-import { useEffect, useState } from 'react';
+// Or from a section of the guideline ("Ask about this section"): the section is set and no item
+// goes with it.
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { guideline } from '../../api/endpoints';
 import { CATEGORIES, PRIORITIES, questionsApi, type QuestionCategory, type QuestionPriority } from '../../api/questions';
 import type { Id } from '../../api/types';
+import type { Section } from '../../domain/guideline';
 import { Link } from '../common/Link';
 import { ShowError } from '../common/ShowError';
 import { useWorkspace } from '../workspace/workspaceStore';
@@ -34,20 +37,90 @@ export function RaiseQuestion({ projectId, itemId, leaseId, onParked }: { projec
           }}
         />
       )}
-      {sent && (
-        <div className="toast" role="status" data-testid="question-sent">
-          Question #{sent.id} sent{sent.parked ? '; the item is parked until it is answered' : ''}. <Link to={`/questions?id=${sent.id}`}>Follow it</Link>
-        </div>
-      )}
+      {sent && <QuestionSent id={sent.id} parked={sent.parked} />}
     </>
   );
 }
 
-function QuestionDialog({ projectId, itemId, leaseId, onClose, onSent }: { projectId: Id; itemId: Id | null; leaseId: Id | null; onClose(): void; onSent(id: Id, parked: boolean): void }) {
+function QuestionSent({ id, parked }: { id: Id; parked: boolean }) {
+  return (
+    <div className="toast" role="status" data-testid="question-sent">
+      Question #{id} sent{parked ? '; the item is parked until it is answered' : ''}. <Link to={`/questions?id=${id}`}>Follow it</Link>
+    </div>
+  );
+}
+
+/** The "Ask about this section" button at the end of a numbered heading. */
+export function AskSectionButton({ section, onAsk }: { section: Section; onAsk(section: string): void }) {
+  return (
+    <button
+      type="button"
+      className="link small section-ask"
+      title={`Ask a question about section ${section.number} (${section.title})`}
+      aria-label={`Ask about section ${section.number}`}
+      onClick={() => onAsk(section.number)}
+      data-testid={`ask-section-${section.number}`}
+    >
+      Ask about this section
+    </button>
+  );
+}
+
+/** "Ask about this section" for a guideline shown on the page: `ask(section)` opens the question
+ * form with that section and no item; `view` is the form (and the note once sent) to render. */
+export function useAskAboutSection(projectId: Id | null): { ask(section: string): void; view: ReactNode } {
+  const [asking, setAsking] = useState<string | null>(null);
+  const [sent, setSent] = useState<Id | null>(null);
+  useEffect(() => {
+    if (sent === null) return;
+    const t = window.setTimeout(() => setSent(null), 8000);
+    return () => window.clearTimeout(t);
+  }, [sent]);
+  const ask = useCallback((section: string) => setAsking(section), []);
+  const view = useMemo(
+    () =>
+      projectId === null ? null : (
+        <>
+          {asking !== null && (
+            <QuestionDialog
+              projectId={projectId}
+              itemId={null}
+              leaseId={null}
+              presetSection={asking}
+              onClose={() => setAsking(null)}
+              onSent={(id) => {
+                setAsking(null);
+                setSent(id);
+              }}
+            />
+          )}
+          {sent !== null && <QuestionSent id={sent} parked={false} />}
+        </>
+      ),
+    [projectId, asking, sent],
+  );
+  return { ask, view };
+}
+
+function QuestionDialog({
+  projectId,
+  itemId,
+  leaseId,
+  presetSection = '',
+  onClose,
+  onSent,
+}: {
+  projectId: Id;
+  itemId: Id | null;
+  leaseId: Id | null;
+  presetSection?: string;
+  onClose(): void;
+  onSent(id: Id, parked: boolean): void;
+}) {
   const [category, setCategory] = useState<QuestionCategory>('guideline');
   const [priority, setPriority] = useState<QuestionPriority>('normal');
   const [text, setText] = useState('');
-  const [section, setSection] = useState('');
+  const [section, setSection] = useState(presetSection);
   const [park, setPark] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -109,7 +182,7 @@ function QuestionDialog({ projectId, itemId, leaseId, onClose, onSent }: { proje
           if (text.trim() && !busy) void send();
         }}
       >
-        <h2>Ask a question</h2>
+        <h2>{presetSection && itemId === null ? `Ask about §${presetSection} of the guideline` : 'Ask a question'}</h2>
         <fieldset className="choices" aria-label="Category">
           {CATEGORIES.map((c) => (
             <label key={c.value} className={`choice small${category === c.value ? ' on' : ''}`}>
@@ -137,7 +210,7 @@ function QuestionDialog({ projectId, itemId, leaseId, onClose, onSent }: { proje
             Guideline section{' '}
             <select value={section} onChange={(e) => setSection(e.target.value)} data-testid="question-section">
               <option value="">(none)</option>
-              {sections.map(([k, title]) => (
+              {(presetSection && !sections.some(([k]) => k === presetSection) ? [[presetSection, ''] as [string, string], ...sections] : sections).map(([k, title]) => (
                 <option key={k} value={k}>
                   §{k} {title}
                 </option>
@@ -145,7 +218,15 @@ function QuestionDialog({ projectId, itemId, leaseId, onClose, onSent }: { proje
             </select>
           </label>
         </div>
-        {itemId !== null && <p className="muted small">The item and your current answers are attached.</p>}
+        {itemId !== null ? (
+          <p className="muted small">The item and your current answers are attached.</p>
+        ) : (
+          presetSection && (
+            <p className="muted small" data-testid="question-about-section">
+              About guideline §{presetSection}; no item is attached.
+            </p>
+          )
+        )}
         {leaseId !== null && (
           <label className="check">
             <input type="checkbox" checked={park} onChange={(e) => setPark(e.target.checked)} data-testid="question-park" />

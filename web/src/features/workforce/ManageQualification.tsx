@@ -1,11 +1,12 @@
 // Lead console tab: the qualification quiz of the current guideline version (questions with
-// their correct answers and explanations, pass mark, attempts, cool-down) and each member's
-// results, with a way to grant fresh attempts.
+// their correct answers and explanations, gold items to annotate, pass mark, attempts,
+// cool-down) and each member's results, with a way to grant fresh attempts.
 import { useMemo, useState } from 'react';
 import { guideline } from '../../api/endpoints';
-import { qualification, type PersonResult, type Quiz, type QuizBody } from '../../api/qualification';
+import { qualification, type GoldCandidate, type PersonResult, type Quiz, type QuizBody } from '../../api/qualification';
 import type { GuidelineVersion, Project } from '../../api/types';
-import { newQuestion, quizProblems, removeOption, toggleChoice, type QuizQuestionDraft } from '../../domain/guideline';
+import { newQuestion, removeOption, toggleChoice, type QuizQuestionDraft } from '../../domain/guideline';
+import { describeAnswer, isGoldEntry, newGoldEntry, quizEntriesBody, quizEntryProblems, type GoldEntryDraft, type QuizEntryDraft } from '../../domain/quiz';
 import { ShowError } from '../common/ShowError';
 import { useLoad } from '../common/useLoad';
 
@@ -55,7 +56,8 @@ export function ManageQualification({ project }: { project: Project }) {
 
 function EditQuiz({ project, version, quiz, template, onSaved }: { project: Project; version: GuidelineVersion; quiz: Quiz | null; template: Quiz | null; onSaved(): void }) {
   const start = quiz ?? null;
-  const [questions, setQuestions] = useState<QuizQuestionDraft[]>(() => start?.questions.map((q) => ({ ...q })) ?? []);
+  const [questions, setQuestions] = useState<QuizEntryDraft[]>(() => start?.questions.map((q) => ({ ...q })) ?? []);
+  const gold = useLoad(() => qualification.goldItems(project.id), [project.id]);
   const [passMark, setPassMark] = useState(start?.pass_mark ?? 80);
   const [maxAttempts, setMaxAttempts] = useState(start?.max_attempts ?? 3);
   const [cooldown, setCooldown] = useState(start?.cooldown_minutes ?? 0);
@@ -63,9 +65,9 @@ function EditQuiz({ project, version, quiz, template, onSaved }: { project: Proj
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
-  const problems = useMemo(() => quizProblems(questions, passMark, maxAttempts, cooldown), [questions, passMark, maxAttempts, cooldown]);
+  const problems = useMemo(() => quizEntryProblems(questions, passMark, maxAttempts, cooldown), [questions, passMark, maxAttempts, cooldown]);
 
-  const update = (i: number, q: QuizQuestionDraft) => {
+  const update = (i: number, q: QuizEntryDraft) => {
     setSaved(false);
     setQuestions((cur) => cur.map((x, n) => (n === i ? q : x)));
   };
@@ -74,8 +76,10 @@ function EditQuiz({ project, version, quiz, template, onSaved }: { project: Proj
     setBusy(true);
     setError(null);
     try {
-      const body: QuizBody = { questions, pass_mark: passMark, max_attempts: maxAttempts, cooldown_minutes: cooldown, enabled };
-      await qualification.save(project.id, version.version, body);
+      const body: QuizBody = { questions: quizEntriesBody(questions), pass_mark: passMark, max_attempts: maxAttempts, cooldown_minutes: cooldown, enabled };
+      const out = await qualification.save(project.id, version.version, body);
+      // The saved entries carry what the server knows of each gold item (its expected answer).
+      setQuestions(out.questions.map((q) => ({ ...q })));
       setSaved(true);
       onSaved();
     } catch (err) {
@@ -94,6 +98,8 @@ function EditQuiz({ project, version, quiz, template, onSaved }: { project: Proj
       <p className="muted small">
         Publishing a later version without a quiz keeps this one in force; a quiz on a later version must be passed again. Editing a saved quiz does not
         undo anyone's pass. Takers never see the correct answers before they submit; afterwards they see which questions they missed and your explanation.
+        A gold item is answered with the annotation tools and counts as right when it scores at least the project's gold pass mark (Quality tab); its
+        expected answer is the gold answer as it is when you save the quiz.
       </p>
       {!quiz && template && (
         <p>
@@ -130,18 +136,17 @@ function EditQuiz({ project, version, quiz, template, onSaved }: { project: Proj
         </label>
       </div>
       <ol className="quiz-edit-list">
-        {questions.map((q, i) => (
-          <EditQuestion
-            key={i}
-            index={i}
-            question={q}
-            onChange={(next) => update(i, next)}
-            onRemove={() => {
-              setSaved(false);
-              setQuestions((cur) => cur.filter((_, n) => n !== i));
-            }}
-          />
-        ))}
+        {questions.map((q, i) => {
+          const remove = () => {
+            setSaved(false);
+            setQuestions((cur) => cur.filter((_, n) => n !== i));
+          };
+          return isGoldEntry(q) ? (
+            <EditGoldEntry key={i} index={i} entry={q} candidates={gold.data ?? []} onChange={(next) => update(i, next)} onRemove={remove} />
+          ) : (
+            <EditQuestion key={i} index={i} question={q} onChange={(next) => update(i, next)} onRemove={remove} />
+          );
+        })}
       </ol>
       <div className="row">
         <button
@@ -154,6 +159,20 @@ function EditQuiz({ project, version, quiz, template, onSaved }: { project: Proj
         >
           Add a question
         </button>
+        <button
+          type="button"
+          disabled={!gold.data?.length}
+          title={gold.data && !gold.data.length ? 'Mark items as gold first (Quality tab)' : undefined}
+          onClick={() => {
+            setSaved(false);
+            setQuestions((cur) => [...cur, newGoldEntry(cur)]);
+          }}
+          data-testid="quiz-add-gold"
+        >
+          Add a gold item
+        </button>
+        {gold.data && !gold.data.length && <span className="muted small">No gold items yet: mark items as gold in the Quality tab to use them here.</span>}
+        <ShowError error={gold.error} />
       </div>
       {problems.length > 0 && questions.length > 0 && (
         <ul className="warning small" data-testid="quiz-problems">
@@ -236,6 +255,78 @@ function EditQuestion({ index, question: q, onChange, onRemove }: { index: numbe
       <label>
         Explanation (shown to whoever misses this question)
         <textarea rows={2} value={q.explanation} maxLength={2000} onChange={(e) => onChange({ ...q, explanation: e.target.value })} data-testid="quiz-question-explanation" />
+      </label>
+    </li>
+  );
+}
+
+function EditGoldEntry({
+  index,
+  entry,
+  candidates,
+  onChange,
+  onRemove,
+}: {
+  index: number;
+  entry: GoldEntryDraft;
+  candidates: GoldCandidate[];
+  onChange(e: GoldEntryDraft): void;
+  onRemove(): void;
+}) {
+  const n = index + 1;
+  const picked = candidates.find((c) => c.item_id === entry.item_id);
+  const listed = entry.item_id === null || picked !== undefined;
+  // The saved expected answer until another item is picked; then the pick's gold answer.
+  const expected = entry.answer ?? picked?.answer;
+  return (
+    <li className="quiz-edit" data-testid={`quiz-edit-${n}`} data-kind="gold">
+      <div className="row">
+        <label className="grow">
+          Question {n}: gold item
+          <select
+            value={entry.item_id ?? ''}
+            onChange={(e) => {
+              const id = e.target.value ? Number(e.target.value) : null;
+              onChange({ ...entry, item_id: id, external_id: undefined, answer: undefined, gold_changed: undefined });
+            }}
+            data-testid="quiz-gold-item"
+          >
+            <option value="">Pick a gold item…</option>
+            {!listed && (
+              <option value={entry.item_id!}>
+                {entry.external_id ?? `item ${entry.item_id}`} (no longer gold)
+              </option>
+            )}
+            {candidates.map((c) => (
+              <option key={c.item_id} value={c.item_id}>
+                {c.external_id}
+                {c.preview ? ` — ${c.preview}` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="small" onClick={onRemove} aria-label={`Remove question ${n}`}>
+          Remove
+        </button>
+      </div>
+      {expected && (
+        <p className="small" data-testid="quiz-gold-expected">
+          Expected answer: <span className="muted">{describeAnswer(expected)}</span>
+        </p>
+      )}
+      {entry.gold_changed && (
+        <p className="warning small" role="status" data-testid="quiz-gold-changed">
+          {listed ? "This item's gold answer changed since the quiz was saved" : 'This item is no longer gold'}: takers are scored against the answer above
+          until you {listed ? 'save the quiz again' : 'pick another item and save'}.
+        </p>
+      )}
+      <label>
+        What to do (optional, shown above the item)
+        <input value={entry.text} maxLength={2000} onChange={(e) => onChange({ ...entry, text: e.target.value })} data-testid="quiz-gold-text" />
+      </label>
+      <label>
+        Explanation (shown to whoever misses it; the gold item's feedback when empty)
+        <textarea rows={2} value={entry.explanation} maxLength={2000} onChange={(e) => onChange({ ...entry, explanation: e.target.value })} data-testid="quiz-question-explanation" />
       </label>
     </li>
   );

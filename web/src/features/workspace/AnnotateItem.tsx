@@ -1,5 +1,6 @@
 // The annotation workspace: item and tools, instructions beside them, clock, save state, keys.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { activity as activityApi } from '../../api/activity';
 import { guideline as guidelineApi } from '../../api/endpoints';
 import type { GuidelineVersion, Id } from '../../api/types';
 import { navigate, useLocation } from '../../app/router';
@@ -16,7 +17,7 @@ import { ShowShortcuts } from './ShowShortcuts';
 import { SkipItem } from './SkipItem';
 import { useActiveClock } from './useActiveClock';
 import { useTaskFlow, type TaskFlowHooks } from './useTaskFlow';
-import { ShowGoldFeedback, type GoldToast } from './ShowGoldFeedback';
+import { ShowGoldFeedback, goldToastOf, type GoldToast } from './ShowGoldFeedback';
 import { ShowReworkNotes } from './ShowReworkNotes';
 import { useWorkspace } from './workspaceStore';
 import { useWorkspaceKeys } from './useWorkspaceKeys';
@@ -48,13 +49,29 @@ function useCurrentGuideline(projectId: Id, itemKey: Id | null, gated: boolean):
   return current;
 }
 
+/** The project's idle window (ms), read once per project; undefined until it has come. */
+function useIdleWindow(projectId: Id): number | undefined {
+  const [ms, setMs] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    activityApi.progressToday(projectId).then(
+      (p) => live && setMs(p.idle_after_s * 1000),
+      () => undefined, // the default window serves
+    );
+    return () => {
+      live = false;
+    };
+  }, [projectId]);
+  return ms;
+}
+
 export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id }) {
   const mode = itemId === undefined ? 'queue' : 'edit';
   const task = useWorkspace((s) => s.task);
   const active = useWorkspace((s) => s.active);
   const canUndo = useWorkspace((s) => s.canUndo);
   const canRedo = useWorkspace((s) => s.canRedo);
-  const clock = useActiveClock(task?.item.id);
+  const clock = useActiveClock(task?.item.id, useIdleWindow(projectId));
   const { search } = useLocation();
   const reworkId = mode === 'edit' ? Number(search.get('rework')) || null : null;
   const reworkBase = reworkId !== null && search.get('base') ? Number(search.get('base')) : null;
@@ -63,8 +80,8 @@ export function AnnotateItem({ projectId, itemId }: { projectId: Id; itemId?: Id
     () => ({
       baseVersion: reworkBase,
       onSubmitted: (answer, how) => {
-        const g = answer.gold ?? answer.meta?.gold;
-        if (how === 'queue' && g && (g.feedback || g.passed === false)) setToast({ feedback: g.feedback ?? '', passed: g.passed, score: g.score, at: Date.now() });
+        const shown = how === 'queue' ? goldToastOf(answer, Date.now()) : null;
+        if (shown) setToast(shown);
         if (how === 'edit' && reworkId !== null) navigate(`/projects/${projectId}/rework?sent=${itemId}`);
       },
     }),

@@ -1,9 +1,10 @@
 // The item's fields and one tool per question. Each question reads only its own answer, so a
 // change to one answer re-renders one tool.
-import { memo, useCallback } from 'react';
+import { memo, useCallback, useMemo } from 'react';
 import type { Item, LabelingSchema, QuestionSpec } from '../../api/types';
 import { kindOf } from '../../kinds/registry';
 import { normalizeSection, sectionAnchor } from '../../domain/guideline';
+import { splitSectionRefs } from '../../domain/guidelineText';
 import type { ChangeOptions } from '../../kinds/types';
 import { ShowItemFields } from '../common/ShowItemFields';
 
@@ -54,6 +55,34 @@ function SectionLink({ question, guideline }: { question: QuestionSpec; guidelin
   );
 }
 
+/** A question's help text with each "§3.2" it names linked to that section of the guideline
+ * beside it (a section the guideline lacks stays text). */
+function HelpText({ question, guideline }: { question: QuestionSpec; guideline?: GuidelineLinks | null }) {
+  const parts = useMemo(() => splitSectionRefs(question.help ?? ''), [question.help]);
+  return (
+    <p className="muted small pre" data-testid={`help-${question.name}`}>
+      {parts.map((part, i) => {
+        if (part.kind === 'text' || !guideline?.sections[part.section]) return part.text;
+        const title = guideline.sections[part.section]!.title;
+        return (
+          <a
+            key={i}
+            href={`#${sectionAnchor(part.section)}`}
+            title={`Guideline v${guideline.version}, section ${part.section}${typeof title === 'string' && title ? `: ${title}` : ''}`}
+            data-testid={`help-section-link-${question.name}-${part.section}`}
+            onClick={(e) => {
+              e.preventDefault();
+              guideline.open(part.section);
+            }}
+          >
+            {part.text}
+          </a>
+        );
+      })}
+    </p>
+  );
+}
+
 interface QuestionProps {
   question: QuestionSpec;
   item: Item;
@@ -84,7 +113,7 @@ const AnswerQuestion = memo(function AnswerQuestion({ question, item, source, ac
           {question.required === false && <span className="muted small"> optional</span>}
           <SectionLink question={question} guideline={source.guideline} />
         </h3>
-        {question.help && <p className="muted small pre">{question.help}</p>}
+        {question.help && <HelpText question={question} guideline={source.guideline} />}
       </header>
       <Tool question={question} item={item} value={value} onChange={onChange} active={active} onActivate={activate} readOnly={source.readOnly} />
       {problem && <div className="warning" role="status">{problem}</div>}

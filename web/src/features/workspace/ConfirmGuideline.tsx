@@ -1,14 +1,15 @@
 // The acknowledgement gate: the queue hands out no work until the person has seen what changed
 // in the guideline since the version they last confirmed (with the images those changes added),
-// and confirmed the new one.
-import { useMemo, useState } from 'react';
+// and confirmed the new one. A section that stays unclear can be asked about from the whole text.
+import { useCallback, useMemo, useState } from 'react';
 import { guideline } from '../../api/endpoints';
 import type { Id, PendingAck } from '../../api/types';
-import { addedImages, versionsBetween } from '../../domain/guideline';
+import { addedImages, versionsBetween, type Section } from '../../domain/guideline';
 import { RenderMarkdown } from '../common/RenderMarkdown';
 import { ShowDiff } from '../common/ShowDiff';
 import { ShowError } from '../common/ShowError';
 import { useLoad } from '../common/useLoad';
+import { AskSectionButton, useAskAboutSection } from '../questions/RaiseQuestion';
 
 export function ConfirmGuideline({ projectId, ack, onConfirm }: { projectId: Id; ack: PendingAck; onConfirm(version: number): Promise<void> }) {
   const versions = useLoad(() => guideline.versions(projectId), [projectId, ack.version]);
@@ -19,6 +20,9 @@ export function ConfirmGuideline({ projectId, ack, onConfirm }: { projectId: Id;
   const changes = versionsBetween(versions.data ?? [], ack.since, ack.version).reverse();
   const current = (versions.data ?? []).find((v) => v.version === ack.version);
   const images = useMemo(() => addedImages(diff.data?.lines ?? []), [diff.data]);
+  const asking = useAskAboutSection(projectId);
+  const { ask } = asking;
+  const action = useCallback((section: Section) => <AskSectionButton section={section} onAsk={ask} />, [ask]);
 
   const confirm = async () => {
     setBusy(true);
@@ -70,7 +74,7 @@ export function ConfirmGuideline({ projectId, ack, onConfirm }: { projectId: Id;
           </div>
           {whole && current ? (
             <div className="gate-text">
-              <RenderMarkdown source={current.body} />
+              <RenderMarkdown source={current.body} sectionAction={action} />
             </div>
           ) : diff.data ? (
             <>
@@ -93,6 +97,7 @@ export function ConfirmGuideline({ projectId, ack, onConfirm }: { projectId: Id;
             I have read version {ack.version}
           </button>
         </div>
+        {asking.view}
       </div>
     </div>
   );

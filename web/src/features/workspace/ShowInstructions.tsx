@@ -1,10 +1,13 @@
 // The project's guideline beside the item, collapsible (the choice is remembered). Shows the
 // current guideline version when the project has one, else the project's own instructions; a
-// question's section link scrolls it to that section.
-import { useEffect, useRef, useState } from 'react';
-import type { GuidelineVersion } from '../../api/types';
-import { sectionAnchor } from '../../domain/guideline';
+// question's section link scrolls it to that section, and each numbered section can be asked
+// about ("Ask about this section": a question on that section, with no item attached).
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { GuidelineVersion, Id } from '../../api/types';
+import { sectionAnchor, type Section } from '../../domain/guideline';
 import { RenderMarkdown } from '../common/RenderMarkdown';
+import { AskSectionButton, useAskAboutSection } from '../questions/RaiseQuestion';
+import { useWorkspace } from './workspaceStore';
 
 const KEY = 'truthline.instructions.collapsed';
 
@@ -14,9 +17,13 @@ export interface SectionFocus {
   at: number;
 }
 
-export function ShowInstructions({ source, guideline, focus }: { source: string; guideline?: GuidelineVersion | null; focus?: SectionFocus | null }) {
+export function ShowInstructions({ source, guideline, focus, projectId }: { source: string; guideline?: GuidelineVersion | null; focus?: SectionFocus | null; projectId?: Id }) {
   const [collapsed, setCollapsed] = useState(() => window.localStorage.getItem(KEY) === '1');
   const pane = useRef<HTMLElement>(null);
+  const taskProject = useWorkspace((s) => s.task?.project.id ?? null);
+  const asking = useAskAboutSection(projectId ?? taskProject);
+  const { ask } = asking;
+  const action = useCallback((section: Section) => <AskSectionButton section={section} onAsk={ask} />, [ask]);
   const collapse = (value: boolean) => {
     window.localStorage.setItem(KEY, value ? '1' : '0');
     setCollapsed(value);
@@ -48,7 +55,7 @@ export function ShowInstructions({ source, guideline, focus }: { source: string;
               Version {guideline.version} · published {new Date(guideline.created_at).toLocaleDateString()}
               {guideline.change_summary && <> · {guideline.change_summary}</>}
             </p>
-            <RenderMarkdown source={guideline.body} anchors className="guideline-text" />
+            <RenderMarkdown source={guideline.body} anchors className="guideline-text" sectionAction={projectId ?? taskProject ? action : undefined} />
             {source.trim() && (
               <details className="project-notes">
                 <summary className="small">Project instructions</summary>
@@ -61,6 +68,7 @@ export function ShowInstructions({ source, guideline, focus }: { source: string;
         ) : (
           <p className="muted">This project has no instructions.</p>
         ))}
+      {asking.view}
     </aside>
   );
 }

@@ -1,14 +1,18 @@
 // The qualification gate: the queue hands out no work until the person has passed the quiz of
-// the guideline version in force. After each attempt it shows the score, whether it passed and,
-// for the questions missed, the lead's explanation; once passed, work resumes.
-import { useEffect, useState } from 'react';
-import { qualification, type AskedQuiz, type AttemptResult } from '../../api/qualification';
-import type { Id } from '../../api/types';
+// the guideline version in force. Choice questions are ticked; gold items are annotated with the
+// workspace's tools. After each attempt it shows the score, whether it passed and, for the
+// entries missed, the lead's explanation; once passed, work resumes.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { qualification, type AskedGoldEntry, type AskedQuiz, type AttemptResult, type QuizAnswer } from '../../api/qualification';
+import type { Id, LabelingSchema } from '../../api/types';
 import { toggleChoice } from '../../domain/guideline';
-import { guideline } from '../../api/endpoints';
+import { isGoldEntry, scorePercent } from '../../domain/quiz';
+import { guideline, projects } from '../../api/endpoints';
 import { RenderMarkdown } from '../common/RenderMarkdown';
 import { ShowError } from '../common/ShowError';
 import { useLoad } from '../common/useLoad';
+import { AnswerGoldEntry, createQuizAnswers, type QuizAnswers } from './AnswerGoldEntry';
+import { finalResult, startingAnswers } from './answers';
 
 export function TakeQuiz({ projectId, onPassed }: { projectId: Id; onPassed(): void }) {
   const state = useLoad(() => qualification.state(projectId), [projectId]);
@@ -19,6 +23,13 @@ export function TakeQuiz({ projectId, onPassed }: { projectId: Id; onPassed(): v
   const [now, setNow] = useState(() => Date.now());
   const st = state.data;
   const quiz = st?.quiz ?? null;
+  const [store] = useState(createQuizAnswers);
+  const [round, setRound] = useState(0);
+  const goldEntries = useMemo(() => (quiz?.questions ?? []).filter(isGoldEntry), [quiz]);
+  const hasGold = goldEntries.length > 0;
+  const project = useLoad(() => (hasGold ? projects.get(projectId) : Promise.resolve(null)), [projectId, hasGold]);
+  const schema = project.data?.schema ?? null;
+  const goldResults = store((s) => s.results);
   const retryAt = (result?.retry_at ?? st?.retry_at) ? Date.parse((result?.retry_at ?? st?.retry_at)!) : null;
   const waiting = retryAt !== null && retryAt > now;
   const attemptsLeft = result ? result.attempts_left : (st?.attempts_left ?? 0);
@@ -27,6 +38,22 @@ export function TakeQuiz({ projectId, onPassed }: { projectId: Id; onPassed(): v
   useEffect(() => {
     if (st && !st.required) onPassed();
   }, [st, onPassed]);
+
+  // Each gold item starts from the kind's empty answers, and again on every new attempt; a
+  // reload of the state (which renews the media links) keeps what was done, hence the quiz id
+  // rather than the entries among the dependencies.
+  const quizId = quiz?.id;
+  const entriesRef = useRef(goldEntries);
+  entriesRef.current = goldEntries;
+  useEffect(() => {
+    if (!schema) return;
+    store.getState().reset(Object.fromEntries(entriesRef.current.map((e) => [e.id, startingAnswers(schema, e.item, [])])));
+  }, [store, schema, quizId, round]);
+
+  const goldAnswers = (): Record<string, QuizAnswer> =>
+    schema ? Object.fromEntries(goldEntries.map((e) => [e.id, finalResult(schema, goldResults[e.id] ?? {}).result])) : {};
+  const answered =
+    Object.keys(answers).filter((k) => answers[k]!.length).length + Object.values(goldAnswers()).filter((r) => Object.keys(r).length > 0).length;
 
   // Count down a cool-down so the retry button comes back by itself.
   useEffect(() => {
@@ -40,7 +67,7 @@ export function TakeQuiz({ projectId, onPassed }: { projectId: Id; onPassed(): v
     setBusy(true);
     setError(null);
     try {
-      const r = await qualification.attempt(projectId, quiz.id, answers);
+      const r = await qualification.attempt(projectId, quiz.id, { ...answers, ...goldAnswers() });
       setResult(r);
       setNow(Date.now());
       window.scrollTo?.({ top: 0 });
@@ -55,6 +82,7 @@ export function TakeQuiz({ projectId, onPassed }: { projectId: Id; onPassed(): v
   const retry = () => {
     setResult(null);
     setAnswers({});
+    setRound((n) => n + 1);
     setError(null);
     state.reload();
   };
@@ -67,7 +95,8 @@ export function TakeQuiz({ projectId, onPassed }: { projectId: Id; onPassed(): v
         {!st && state.loading && <p className="muted">Loading…</p>}
         {quiz && !result && (
           <p data-testid="quiz-intro">
-            Pass this quiz before your next task: answer at least {quiz.pass_mark}% of the questions correctly. You have{' '}
+            Pass this quiz before your next task: answer at least {quiz.pass_mark}% of the questions correctly
+            {hasGold && ' (an item counts when your annotation matches the expected one closely enough)'}. You have{' '}
             <strong data-testid="quiz-attempts-left">{attemptsLeft}</strong> attempt{attemptsLeft === 1 ? '' : 's'} left
             {quiz.cooldown_minutes > 0 && <>, and must wait {quiz.cooldown_minutes} minutes after a failed one</>}.
           </p>
@@ -81,13 +110,14 @@ export function TakeQuiz({ projectId, onPassed }: { projectId: Id; onPassed(): v
               void submit();
             }}
           >
-            <AskQuestions quiz={quiz} answers={answers} onChange={setAnswers} />
+            <ShowError error={project.error} />
+            <AskQuestions quiz={quiz} answers={answers} onChange={setAnswers} schema={schema} store={store} />
             <ShowError error={error} />
             <div className="row end">
-              <span className="muted small grow">
-                {Object.keys(answers).filter((k) => answers[k]!.length).length} of {quiz.questions.length} answered
+              <span className="muted small grow" data-testid="quiz-answered">
+                {answered} of {quiz.questions.length} answered
               </span>
-              <button type="submit" className="primary" disabled={busy} data-testid="quiz-submit">
+              <button type="submit" className="primary" disabled={busy || (hasGold && !schema)} data-testid="quiz-submit">
                 Submit answers
               </button>
             </div>
@@ -110,10 +140,29 @@ export function TakeQuiz({ projectId, onPassed }: { projectId: Id; onPassed(): v
   );
 }
 
-function AskQuestions({ quiz, answers, onChange }: { quiz: AskedQuiz; answers: Record<string, number[]>; onChange(a: Record<string, number[]>): void }) {
+function AskQuestions({
+  quiz,
+  answers,
+  onChange,
+  schema,
+  store,
+}: {
+  quiz: AskedQuiz;
+  answers: Record<string, number[]>;
+  onChange(a: Record<string, number[]>): void;
+  schema: LabelingSchema | null;
+  store: QuizAnswers;
+}) {
   return (
     <ol className="quiz-questions">
       {quiz.questions.map((q) => {
+        if (isGoldEntry(q)) {
+          return (
+            <li key={q.id} data-testid={`quiz-q-${q.id}`} data-kind="gold">
+              {schema ? <AnswerGoldEntry entry={q} schema={schema} store={store} /> : <p className="muted">Loading…</p>}
+            </li>
+          );
+        }
         const chosen = answers[q.id] ?? [];
         return (
           <li key={q.id} data-testid={`quiz-q-${q.id}`}>
@@ -141,6 +190,22 @@ function AskQuestions({ quiz, answers, onChange }: { quiz: AskedQuiz; answers: R
   );
 }
 
+function MissedGoldEntry({ entry, score, explanation, id }: { entry: AskedGoldEntry | undefined; score: number; explanation: string; id: string }) {
+  return (
+    <li data-testid={`quiz-missed-${id}`}>
+      <div className="pre">{entry?.text || `Item ${entry?.item.external_id ?? id}`}</div>
+      <div className="small muted" data-testid="quiz-gold-score">
+        Your annotation scored {scorePercent(score)} against the expected one: not close enough.
+      </div>
+      {explanation && (
+        <div className="explanation pre" data-testid="quiz-explanation">
+          {explanation}
+        </div>
+      )}
+    </li>
+  );
+}
+
 function ShowResult({ quiz, result }: { quiz: AskedQuiz | null; result: AttemptResult }) {
   const byId = new Map((quiz?.questions ?? []).map((q) => [q.id, q]));
   const missed = result.questions.filter((q) => !q.correct);
@@ -155,12 +220,14 @@ function ShowResult({ quiz, result }: { quiz: AskedQuiz | null; result: AttemptR
           <ul className="quiz-missed">
             {missed.map((m) => {
               const q = byId.get(m.id);
+              if ('score' in m) return <MissedGoldEntry key={m.id} id={m.id} entry={q && isGoldEntry(q) ? q : undefined} score={m.score} explanation={m.explanation} />;
+              const options = q && !isGoldEntry(q) ? q.options : [];
               return (
                 <li key={m.id} data-testid={`quiz-missed-${m.id}`}>
                   <div className="pre">{q?.text ?? m.id}</div>
                   <div className="small muted">
-                    Your answer: {m.chosen.length ? m.chosen.map((c) => q?.options[c] ?? c).join(', ') : 'none'}
-                    {m.correct_options && <> · correct: {m.correct_options.map((c) => q?.options[c] ?? c).join(', ')}</>}
+                    Your answer: {m.chosen.length ? m.chosen.map((c) => options[c] ?? c).join(', ') : 'none'}
+                    {m.correct_options && <> · correct: {m.correct_options.map((c) => options[c] ?? c).join(', ')}</>}
                   </div>
                   {m.explanation && (
                     <div className="explanation pre" data-testid="quiz-explanation">

@@ -12,8 +12,9 @@ export interface ActiveClock {
   idle(): boolean;
 }
 
-export function useActiveClock(resetKey: unknown): ActiveClock {
-  const state = useRef<ClockState>(startClock(performance.now(), { hidden: document.hidden }));
+/** `idleAfter`: the project's idle window in ms (the default until the server has said). */
+export function useActiveClock(resetKey: unknown, idleAfter?: number): ActiveClock {
+  const state = useRef<ClockState>(startClock(performance.now(), { hidden: document.hidden, idleAfter }));
   const [, force] = useState(0);
 
   const dispatch = useCallback((e: ClockEvent) => {
@@ -21,9 +22,16 @@ export function useActiveClock(resetKey: unknown): ActiveClock {
   }, []);
 
   useEffect(() => {
-    state.current = startClock(performance.now(), { hidden: document.hidden });
+    state.current = startClock(performance.now(), { hidden: document.hidden, idleAfter });
     force((n) => n + 1);
+    // The window is read when a task starts; a change reaches the next task.
   }, [resetKey]);
+
+  useEffect(() => {
+    if (idleAfter !== undefined && idleAfter !== state.current.idleAfter) {
+      state.current = { ...state.current, idleAfter };
+    }
+  }, [idleAfter]);
 
   useEffect(() => {
     let lastMove = 0;
