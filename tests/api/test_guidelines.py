@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import httpx
 from tests.factories import add_items, client_for, make_project, make_user
 
 from truthline.db.session import Database
@@ -544,6 +545,12 @@ async def test_publish_a_markdown_file(db: Database, app: Any) -> None:
     r = await lead.post(url, files={"file": ("g.md", b"# G\n\n## 1 Scope\nmore\n")})
     assert r.status_code == 201 and r.json()["requires_ack"] is False
     assert (await a1.post(url, files={"file": ("g.md", b"# G\n")})).status_code == 403
+    # Nobody signed in: refused before the upload is read, even a bad one.
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as anonymous:
+        r = await anonymous.post(url, files={"file": ("g.png", b"\x89PNG", "image/png")})
+    assert r.status_code == 401, r.text
 
 
 async def test_publish_a_markdown_file_refuses_bad_files(db: Database, app: Any) -> None:

@@ -12,7 +12,7 @@ from tests.quality_support import annotate_next, label, project_row
 
 from truthline.db.session import Database
 from truthline.policies import project_access
-from truthline.services import consolidation, quality_settings
+from truthline.services import audit, consolidation, quality_settings
 from truthline.services.quality_export import quality_for_items
 
 TAXONOMY = [
@@ -147,7 +147,17 @@ async def test_every_error_view_downloads_as_named_csv(db: Database, app: Any) -
             assert r.text.splitlines()[0] == header, view
             assert any(known.items() <= row.items() for row in _table(r.text)), (view, r.text)
         empty = await c.get(f"{base}/items?format=csv&code=nothing")
+        # An empty table keeps its header; a download is the whole table, not one page.
+        for view in ("pareto", "by-label", "coaching"):
+            r = await c.get(f"{base}/{view}?format=csv&code=nothing")
+            assert r.text.splitlines() == [want[view][0]], view
+        one = await c.get(f"{base}/coaching?format=csv&limit=1")
+        assert len(_table(one.text)) == 2
     assert empty.text.splitlines() == ["item_id"]
+    events = await audit.list_events(db, project.id, limit=500)
+    downloads = [e for e in events if e.action == "quality.export"]
+    assert {e.details["table"] for e in downloads} >= set(want)
+    assert all(e.user_id == lead.id for e in downloads)
 
 
 async def test_section_filter_and_drill_downs_of_every_kind(db: Database, app: Any) -> None:

@@ -410,6 +410,24 @@ async def test_a_backlog_of_answered_questions_does_not_hide_new_ones(
     assert await check_sla(db, at(1, 16)) == {"warned": 3, "escalated": 1}
 
 
+async def test_questions_escalated_without_a_warning_do_not_block_the_check(
+    db: Database, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers down through the warning window: the first check escalates at once, and those
+    # questions (never warned) must not fill the pages of later checks.
+    monkeypatch.setattr(questions, "MAX_LIST", 2)
+    t = await _setup(db, app)
+    project, users = t["project"], t["users"]
+    ann = await _access(db, users["ann"], project)
+    for i in range(3):
+        await questions.raise_question(db, ann, category="other", text=f"old {i}", now=at(0, 9))
+    assert await check_sla(db, at(0, 14)) == {"warned": 0, "escalated": 3}
+    fresh = await questions.raise_question(db, ann, category="other", text="new", now=at(1, 9))
+    assert await check_sla(db, at(1, 12.5)) == {"warned": 1, "escalated": 0}
+    async with db.read() as s:
+        assert (await s.get(Question, fresh.id)).response_warned
+
+
 async def test_answer_in_time_stops_the_response_clock(db: Database, app: Any) -> None:
     t = await _setup(db, app)
     project, users = t["project"], t["users"]

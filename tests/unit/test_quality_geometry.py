@@ -151,3 +151,50 @@ def test_mask_iou_is_symmetric_and_bounded(seed: int) -> None:
     a, b = rng.random(shape) < 0.4, rng.random(shape) < 0.4
     x, y = mask_iou(rle_encode(a), rle_encode(b)), mask_iou(rle_encode(b), rle_encode(a))
     assert x == y and 0.0 <= x <= 1.0
+
+
+# --- agreement per label from one matching ------------------------------------------------------
+def _random_box_items(seed: int, n_items: int) -> list[dict[int, dict]]:
+    rng = np.random.default_rng(seed)
+    items = []
+    for _ in range(n_items):
+        item = {}
+        for annotator in range(int(rng.integers(1, 4))):
+            boxes = []
+            for _ in range(int(rng.integers(0, 5))):
+                x, y = rng.uniform(0, 60, 2)
+                w, h = rng.uniform(5, 40, 2)
+                label = str(rng.choice(["car", "person", "sign"]))
+                boxes.append({"x": x, "y": y, "w": w, "h": h, "label": label})
+            item[annotator] = {"boxes": boxes}
+        items.append(item)
+    return items
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n_items=st.integers(1, 30))
+def test_box_agreement_per_label_from_one_matching(seed: int, n_items: int) -> None:
+    # The per-label F1 and interval computed from one matching of all labels equal those of
+    # matching each label's boxes on their own (the dashboard's per-label rows).
+    from truthline.quality import agreement_for_kind
+    from truthline.services.agreement_report import shape_labels
+    from truthline.services.quality_data import Question
+
+    items = _random_box_items(seed, n_items)
+    config = {"classes": ["car", "person", "sign"]}
+    q = Question(name="objects", kind="bbox", config=config)
+    fast = {row["label"]: row for row in shape_labels(q, items, 200, 0)}
+    multi = [i for i in items if len(i) >= 2]
+    for label in config["classes"]:
+        only = [
+            {u: {"boxes": [b for b in r["boxes"] if b["label"] == label]} for u, r in i.items()}
+            for i in multi
+        ]
+        chosen = sum(len(r["boxes"]) for i in only for r in i.values())
+        assert fast[label]["chosen"] == chosen
+        if not chosen:
+            assert fast[label]["value"] is None
+            continue
+        ka = agreement_for_kind("bbox", only, config, n_boot=200, seed=0)
+        assert fast[label]["value"] == pytest.approx(ka.value, abs=1e-12)
+        assert fast[label]["ci"] == pytest.approx(ka.details["ci"], abs=1e-12)

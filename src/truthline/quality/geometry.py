@@ -181,20 +181,63 @@ def box_agreement_pairs(
     """Per pair of ``box_agreement_many``: (pairs, 4) rows of matched count, IoU sum of the
     matches, boxes of a and boxes of b (what item-level bootstrap intervals resample)."""
     parts = [np.zeros((0, 4))]
+    codes: dict[Any, int] = {}
     for lo in range(0, len(pairs), _PAIR_CHUNK):
         part = labels[lo : lo + _PAIR_CHUNK] if labels is not None else None
-        parts.append(_agreement_chunk(pairs[lo : lo + _PAIR_CHUNK], iou_threshold, part))
+        m = _match_chunk(pairs[lo : lo + _PAIR_CHUNK], iou_threshold, part, codes)
+        tp = m.valid.sum(axis=(1, 2)).astype(np.float64)
+        iou_sum = np.where(m.valid, m.iou, 0.0).sum(axis=(1, 2))
+        parts.append(np.stack([tp, iou_sum, m.na, m.nb], axis=1).astype(np.float64))
     return np.concatenate(parts)
+
+
+def box_agreement_by_label(
+    pairs: Sequence[tuple[Any, Any]],
+    labels: Sequence[tuple[Sequence[Any], Sequence[Any]]],
+    iou_threshold: float = 0.5,
+) -> tuple[list[Any], np.ndarray]:
+    """The labels seen and, per pair and label, (pairs, labels, 3) of matched count, boxes of
+    a and boxes of b with that label, boxes matching only within a label. One matching
+    serves every label: with labels kept apart the assignment splits into one independent
+    problem per label, so this equals matching each label's boxes on their own."""
+    codes: dict[Any, int] = {}
+    chunks = []
+    for lo in range(0, len(pairs), _PAIR_CHUNK):
+        part = labels[lo : lo + _PAIR_CHUNK]
+        chunks.append(_match_chunk(pairs[lo : lo + _PAIR_CHUNK], iou_threshold, part, codes))
+    out = np.zeros((len(pairs), len(codes), 3))
+    row = 0
+    for m in chunks:
+        assert m.la is not None and m.lb is not None
+        n = len(m.na)
+        for c in range(len(codes)):
+            in_a, in_b = m.la == c, m.lb == c
+            out[row : row + n, c, 0] = (m.valid & in_a[:, :, None]).sum(axis=(1, 2))
+            out[row : row + n, c, 1] = in_a.sum(axis=1)
+            out[row : row + n, c, 2] = in_b.sum(axis=1)
+        row += n
+    return list(codes), out
 
 
 _PAIR_CHUNK = 20_000
 
 
-def _agreement_chunk(
+@dataclass
+class _Matched:
+    iou: np.ndarray  # (pairs, max a, max b), zero for padding and for pairs of other labels
+    valid: np.ndarray  # the one-to-one matches
+    na: np.ndarray
+    nb: np.ndarray
+    la: np.ndarray | None  # label codes, padded with -1 (a) and -2 (b)
+    lb: np.ndarray | None
+
+
+def _match_chunk(
     pairs: Sequence[tuple[Any, Any]],
     iou_threshold: float,
     labels: Sequence[tuple[Sequence[Any], Sequence[Any]]] | None,
-) -> np.ndarray:
+    codes: dict[Any, int],
+) -> _Matched:
     a_list = [_as_boxes(a) for a, _ in pairs]
     b_list = [_as_boxes(b) for _, b in pairs]
     na = np.array([len(x) for x in a_list], dtype=np.int64)
@@ -207,17 +250,19 @@ def _agreement_chunk(
     iou *= (np.arange(iou.shape[1])[None, :, None] < na[:, None, None]) & (
         np.arange(iou.shape[2])[None, None, :] < nb[:, None, None]
     )
+    la = lb = None
     if labels is not None:
-        iou *= _same_labels(labels, iou.shape)
+        la, lb = _label_codes(labels, iou.shape, codes)
+        iou *= la[:, :, None] == lb[:, None, :]
     valid = iou >= iou_threshold
+    # Where a box has one candidate at most on both sides the candidates are the matching;
+    # elsewhere the Hungarian assignment decides.
     ambiguous = (valid.sum(axis=2) > 1).any(axis=1) | (valid.sum(axis=1) > 1).any(axis=1)
-    tp = valid.sum(axis=(1, 2)).astype(np.float64)
-    iou_sum = np.where(valid, iou, 0.0).sum(axis=(1, 2))
     for i in np.flatnonzero(ambiguous):
-        matches = assign_pairs(iou[i, : na[i], : nb[i]], iou_threshold)
-        tp[i] = len(matches)
-        iou_sum[i] = sum(m[2] for m in matches)
-    return np.stack([tp, iou_sum, na, nb], axis=1).astype(np.float64)
+        valid[i] = False
+        for j, k, _ in assign_pairs(iou[i, : na[i], : nb[i]], iou_threshold):
+            valid[i, j, k] = True
+    return _Matched(iou, valid, na, nb, la, lb)
 
 
 def _as_boxes(boxes: Any) -> np.ndarray:
@@ -227,16 +272,17 @@ def _as_boxes(boxes: Any) -> np.ndarray:
     return boxes_array(boxes)
 
 
-def _same_labels(
-    labels: Sequence[tuple[Sequence[Any], Sequence[Any]]], shape: tuple[int, ...]
-) -> np.ndarray:
-    # Labels become codes so that the comparison is one vectorized operation.
-    codes: dict[Any, int] = {}
+def _label_codes(
+    labels: Sequence[tuple[Sequence[Any], Sequence[Any]]],
+    shape: tuple[int, ...],
+    codes: dict[Any, int],
+) -> tuple[np.ndarray, np.ndarray]:
+    # Labels become codes (shared across chunks) so comparisons are vectorized operations.
     flat_a = [codes.setdefault(x, len(codes)) for a, _ in labels for x in a]
     flat_b = [codes.setdefault(x, len(codes)) for _, b in labels for x in b]
     la = _pad_codes(flat_a, [len(a) for a, _ in labels], shape[1], -1)
     lb = _pad_codes(flat_b, [len(b) for _, b in labels], shape[2], -2)
-    return la[:, :, None] == lb[:, None, :]
+    return la, lb
 
 
 def _pad_codes(flat: list[int], sizes: list[int], width: int, fill: int) -> np.ndarray:

@@ -14,6 +14,7 @@ import numpy as np
 from truthline.quality._common import bootstrap, patterns, safe_ratio
 from truthline.quality.geometry import (
     assign_pairs,
+    box_agreement_by_label,
     box_agreement_pairs,
     boxes_array,
     keypoint_array,
@@ -57,24 +58,30 @@ def ratio_ci(
     return est.low, est.high
 
 
+def _box_pairs(
+    items: Items, with_labels: bool
+) -> tuple[list[Any], list[tuple[np.ndarray, np.ndarray]], list[Any] | None]:
+    """The answer pairs of ``item_pairs`` with each answer's boxes converted once (an answer
+    is in k - 1 pairs), and their labels when they are matched within labels."""
+    pairs = list(item_pairs(items))
+    arrays: dict[int, np.ndarray] = {}
+    names: dict[int, list[Any]] = {}
+    for _, _, _, a, b in pairs:
+        for r in (a, b):
+            if id(r) not in arrays:
+                arrays[id(r)] = boxes_array(_boxes(r))
+                if with_labels:
+                    names[id(r)] = [x.get("label") for x in _boxes(r)]
+    boxes = [(arrays[id(a)], arrays[id(b)]) for _, _, _, a, b in pairs]
+    labels = [(names[id(a)], names[id(b)]) for _, _, _, a, b in pairs] if with_labels else None
+    return pairs, boxes, labels
+
+
 def bbox_agreement(
     items: Items, cfg: dict[str, Any]
 ) -> tuple[float, dict[str, Any], np.ndarray, np.ndarray]:
     """Micro F1 over all pairs, with per-item numerators (2 x matched) and denominators."""
-    pairs = list(item_pairs(items))
-    boxes = [
-        (boxes_array(a.get("boxes") or []), boxes_array(b.get("boxes") or []))
-        for _, _, _, a, b in pairs
-    ]
-    labels = None
-    if cfg.get("match_labels", True):
-        labels = [
-            (
-                [x.get("label") for x in a.get("boxes") or []],
-                [x.get("label") for x in b.get("boxes") or []],
-            )
-            for _, _, _, a, b in pairs
-        ]
+    pairs, boxes, labels = _box_pairs(items, bool(cfg.get("match_labels", True)))
     rows = box_agreement_pairs(boxes, float(cfg.get("iou_threshold", 0.5)), labels=labels)
     where = np.array([p[0] for p in pairs], dtype=np.int64)
     tp, iou_sum, n_a, n_b = rows.sum(axis=0).tolist() if len(rows) else (0, 0.0, 0, 0)
@@ -88,6 +95,27 @@ def bbox_agreement(
     den = np.bincount(where, weights=rows[:, 2] + rows[:, 3], minlength=len(items))
     used = np.bincount(where, minlength=len(items)) > 0
     return f1, details, num[used], den[used]
+
+
+def _boxes(r: Result) -> list[Any]:
+    return r.get("boxes") or []
+
+
+def bbox_label_sums(items: Items, cfg: dict[str, Any]) -> dict[Any, tuple[np.ndarray, np.ndarray]]:
+    """Per label: the per-item numerators (2 x matched) and denominators of that label's F1,
+    boxes matching only within their label, from one matching for every label. The same
+    numbers as ``bbox_agreement`` on each label's boxes alone (``match_labels`` true)."""
+    pairs, boxes, labels = _box_pairs(items, True)
+    assert labels is not None
+    names, rows = box_agreement_by_label(boxes, labels, float(cfg.get("iou_threshold", 0.5)))
+    where = np.array([p[0] for p in pairs], dtype=np.int64)
+    used = np.bincount(where, minlength=len(items)) > 0
+    out = {}
+    for c, name in enumerate(names):
+        num = np.bincount(where, weights=2 * rows[:, c, 0], minlength=len(items))
+        den = np.bincount(where, weights=rows[:, c, 1] + rows[:, c, 2], minlength=len(items))
+        out[name] = (num[used], den[used])
+    return out
 
 
 def _polygons(a: Result, b: Result, cfg: dict[str, Any]) -> tuple[list[Any], int, int]:

@@ -5,6 +5,7 @@ shape kinds; and the agreement of each question per ISO week."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,7 +17,7 @@ from truthline.quality import QualityInputError, agreement_for_kind
 from truthline.quality.agreement import cer, fleiss_kappa, fleiss_kappa_ci, pairwise_cohen, wer
 from truthline.quality.consolidation.choice import class_names
 from truthline.quality.consolidation.texts import joined_words
-from truthline.quality.shape_agreement import pairwise_sums
+from truthline.quality.shape_agreement import bbox_label_sums, pairwise_sums, ratio_ci
 from truthline.services.error_analysis import iso_week
 from truthline.services.quality_data import Question, answers, pages, questions_of
 
@@ -166,6 +167,8 @@ def shape_labels(q: Question, items: list[Answers], n_boot: int, seed: int) -> l
     multi = [i for i in items if len(i) >= 2]
     seen = {s.get("label") for i in multi for r in i.values() for s in r.get(key) or []}
     labels = class_names(q.config) or sorted((x for x in seen if x is not None), key=str)
+    if q.kind == "bbox" and q.config.get("match_labels", True):
+        return _bbox_labels(q, multi, labels, n_boot, seed)
     out = []
     for label in labels:
         only = [
@@ -187,6 +190,31 @@ def shape_labels(q: Question, items: list[Answers], n_boot: int, seed: int) -> l
                     value=_num(ka.value),
                     ci=[_num(ci[0]), _num(ci[1])] if ci else None,
                 )
+        out.append(entry)
+    return out
+
+
+def _bbox_labels(
+    q: Question, multi: list[Answers], labels: list[Any], n_boot: int, seed: int
+) -> list[dict[str, Any]]:
+    """``shape_labels`` for boxes from one matching of all labels (see ``bbox_label_sums``)."""
+    try:
+        sums = bbox_label_sums(multi, q.config)
+    except QualityInputError:
+        sums = {}
+    drawn = Counter(b.get("label") for i in multi for r in i.values() for b in r.get("boxes") or [])
+    out = []
+    for label in labels:
+        num, den = sums.get(label, (np.zeros(0), np.zeros(0)))
+        chosen = drawn.get(label, 0)
+        entry: dict[str, Any] = {"label": str(label), "chosen": chosen, "value": None, "ci": None}
+        if chosen and label in sums:
+            ci = ratio_ci(num, den, n_boot, seed, empty=1.0) if n_boot and len(num) else None
+            entry.update(
+                metric="f1",
+                value=_num(num.sum() / den.sum()),
+                ci=[_num(ci[0]), _num(ci[1])] if ci else None,
+            )
         out.append(entry)
     return out
 

@@ -29,7 +29,7 @@ from truthline.db.models import (
     SchemaVersion,
     User,
 )
-from truthline.db.models_qualification import QualificationAttempt, QualificationGoldEntry
+from truthline.db.models_qualification import QualificationGoldEntry
 from truthline.db.session import Database
 from truthline.db.types import utcnow
 from truthline.errors import Conflict, InvalidInput, NotFound
@@ -188,18 +188,15 @@ async def pick_gold(
     rng: random.Random | None = None,
 ) -> Item | None:
     """A gold item for this person's next task, at the project's gold rate: one they have
-    never been given, annotated nor met in a qualification quiz they took. None when this
-    task is not gold or none is left."""
+    never been given nor annotated, and none that a qualification quiz of the project uses.
+    None when this task is not gold or none is left."""
     if stage != "annotate" or not _wants_gold(quality_of(project).gold, rng):
         return None
     seen = exists().where(Assignment.item_id == GoldItem.item_id, Assignment.user_id == user_id)
     done = exists().where(Annotation.item_id == GoldItem.item_id, Annotation.user_id == user_id)
-    # A gold item met in a qualification quiz would be recognised as gold in the queue.
-    quizzed = exists().where(
-        QualificationGoldEntry.item_id == GoldItem.item_id,
-        QualificationAttempt.quiz_id == QualificationGoldEntry.quiz_id,
-        QualificationAttempt.user_id == user_id,
-    )
+    # A gold item in a qualification quiz is shown, as a quiz entry, to whoever opens the
+    # quiz (taking it or not); served later as a task it would be recognised as gold.
+    quizzed = exists().where(QualificationGoldEntry.item_id == GoldItem.item_id)
     q = (
         select(Item)
         .join(GoldItem, GoldItem.item_id == Item.id)

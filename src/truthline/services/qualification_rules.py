@@ -210,7 +210,7 @@ def feedback(quiz: QualificationQuiz, marked: Marked, key: AnswerKey) -> list[di
     """What a taker sees after submitting: each entry right or missed, and the explanation
     of the missed ones (for a gold entry, the lead's explanation or else the gold item's
     feedback). The correct options of choice questions show once the quiz is passed; the
-    gold answer never does, since the item may come up again as a gold task."""
+    gold answer never does: it would teach the taker the answer key of a gold item."""
     by_id = {q["id"]: q for q in quiz.questions}
     out = []
     for r in marked.results:

@@ -909,7 +909,13 @@ def _sla_action_due(now: datetime) -> Any:
     response = and_(
         Question.first_response_at.is_(None),
         or_(
-            and_(Question.response_warned.is_(False), Question.response_warn_at <= now),
+            # An escalation without a warning first (warn_before 0, workers down) leaves
+            # response_warned false: a breached clock has nothing left to warn about.
+            and_(
+                Question.response_warned.is_(False),
+                Question.response_breached.is_(False),
+                Question.response_warn_at <= now,
+            ),
             and_(Question.response_breached.is_(False), Question.response_due_at <= now),
         ),
     )

@@ -146,7 +146,7 @@ async def draw_batch(
     elif batch.aql is not None:
         n, batch.accept, batch.reject = len(lot), 0, 1
     else:
-        n = math.ceil(cfg.rate * len(lot))
+        n = math.ceil(round(cfg.rate * len(lot), 9))  # 0.07 x 100 is 7.000000000000001
     sample = await _select(s, project, cfg, lot, n, seed=batch.id)
     batch.sample_size = len(sample)
     batch.item_ids = {**batch.item_ids, "sample": sample, "judged": [], "defective": []}

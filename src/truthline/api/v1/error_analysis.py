@@ -5,7 +5,7 @@ items behind any number of the dashboard."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
@@ -28,8 +28,8 @@ from truthline.api.schemas_quality import (
 from truthline.api.v1 import paging
 from truthline.errors import Forbidden
 from truthline.policies import ProjectAccess, project_access
+from truthline.services import audit, quality_drill
 from truthline.services import error_analysis as ea
-from truthline.services import quality_drill
 
 router = APIRouter(prefix="/projects/{project}/quality/errors", tags=["quality"])
 Format = Literal["json", "csv"]
@@ -66,10 +66,22 @@ async def _access(db: Db, principal: CurrentPrincipal, project: str) -> ProjectA
     return await project_access(db, principal.user, project, "quality.read")
 
 
-def csv_response(
-    rows: list[dict[str, Any]], name: str, fields: list[str] | None = None
+async def csv_download(
+    db: Db,
+    access: ProjectAccess,
+    rows: list[dict[str, Any]],
+    name: str,
+    fields: list[str] | None = None,
 ) -> PlainTextResponse:
-    """A dashboard table as a CSV download named ``name``.csv."""
+    """A dashboard table as a CSV download named ``name``.csv, recorded in the audit log like
+    every other download of project data."""
+    await audit.log(
+        db,
+        access.user.id,
+        "quality.export",
+        project_id=access.project.id,
+        details={"table": name, "rows": len(rows)},
+    )
     return PlainTextResponse(
         ea.to_csv(rows, fields),
         media_type="text/csv; charset=utf-8",
@@ -77,16 +89,31 @@ def csv_response(
     )
 
 
+# A CSV download is the whole table, not one page of it; this bounds one download.
+CSV_MAX_ROWS = 1_000_000
+
+
+def _row_fields(model: type[BaseModel]) -> list[str]:
+    """The columns of a ``Rows[X]`` model: X's fields (the header of an empty table)."""
+    (row,) = get_args(model.model_fields["items"].annotation)
+    # The row's own fields come first, as in the rows the services build (a label, then the
+    # counts every view shares).
+    own = [f for f in vars(row).get("__annotations__", {}) if f in row.model_fields]
+    return own + [f for f in row.model_fields if f not in own]
+
+
 def _view(
     name: str,
     model: type[BaseModel],
     compute: Callable[[ProjectAccess, list[ea.Row]], list[dict[str, Any]]],
 ) -> Callable[..., Any]:
+    fields = _row_fields(model)
+
     async def view(project: str, principal: CurrentPrincipal, db: Db, q: Filtered) -> Any:
         access = await _access(db, principal, project)
         rows = compute(access, await ea.load_rows(db, access.project, q.filters))
         if q.format == "csv":
-            return csv_response(rows, name)
+            return await csv_download(db, access, rows, name, None if rows else fields)
         return model.model_validate({"items": rows})
 
     view.__name__ = f"errors_{name.replace('-', '_')}"
@@ -122,7 +149,9 @@ async def confusion(
     access = await _access(db, principal, project)
     matrices = await ea.confusion(db, access.project, ea.Filters(annotator=annotator))
     if format == "csv":
-        return csv_response(ea.confusion_rows(matrices), "confusion", ea.CONFUSION_FIELDS)
+        return await csv_download(
+            db, access, ea.confusion_rows(matrices), "confusion", ea.CONFUSION_FIELDS
+        )
     return ConfusionRead.model_validate({"questions": matrices})
 
 
@@ -142,10 +171,12 @@ async def coaching(
             raise Forbidden(f"your role ({access.role}) may not read reviews", action="review.read")
         q.filters.annotator = str(access.user.id)
     rows = await ea.load_rows(db, access.project, q.filters)
+    if q.format == "csv":
+        whole = ea.coaching(rows, after_id=None, limit=CSV_MAX_ROWS)
+        fields = None if whole else list(CoachingRow.model_fields)
+        return await csv_download(db, access, whole, "coaching", fields)
     limit = paging.check_limit(limit)
     page = ea.coaching(rows, after_id=paging.decode(cursor), limit=limit)
-    if q.format == "csv":
-        return csv_response(page, "coaching")
     nxt = paging.encode(page[-1]["verdict_id"]) if len(page) == limit else None
     return RowsPage[CoachingRow].model_validate({"items": page, "next_cursor": nxt})
 
@@ -168,12 +199,15 @@ async def drill_down(
     access = await _access(db, principal, project)
     f = q.filters
     f.of, f.question, f.given, f.consolidated = of, question, given, consolidated
+    if q.format == "csv":
+        ids = await quality_drill.drill_items(
+            db, access.project, f, after_id=None, limit=CSV_MAX_ROWS
+        )
+        return await csv_download(db, access, [{"item_id": i} for i in ids], "items", ["item_id"])
     limit = paging.check_limit(limit)
     ids = await quality_drill.drill_items(
         db, access.project, f, after_id=paging.decode(cursor), limit=limit
     )
-    if q.format == "csv":
-        return csv_response([{"item_id": i} for i in ids], "items", ["item_id"])
     nxt = paging.encode(ids[-1]) if len(ids) == limit else None
     return RowsPage[ItemIdRow].model_validate(
         {"items": [{"item_id": i} for i in ids], "next_cursor": nxt}

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from truthline.api.deps import CurrentPrincipal, Db
 from truthline.api.schemas import GoldIn, GoldPromoteIn, GoldRead, Page
 from truthline.api.v1 import paging
-from truthline.api.v1.error_analysis import CSV, Format, csv_response
+from truthline.api.v1.error_analysis import CSV, Format, csv_download
 from truthline.policies import project_access
 from truthline.services import gold, quality_tables
 
@@ -53,7 +53,7 @@ async def list_gold(
     access = await project_access(db, principal.user, project, "quality.manage")
     if format == "csv":
         table = await quality_tables.gold_item_rows(db, access.project)
-        return csv_response(table, "gold-items", quality_tables.GOLD_ITEM_FIELDS)
+        return await csv_download(db, access, table, "gold-items", quality_tables.GOLD_ITEM_FIELDS)
     rows = await gold.list_gold(
         db, access.project, after_id=paging.decode(cursor), limit=paging.check_limit(limit)
     )

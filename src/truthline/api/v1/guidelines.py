@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.routing import APIRoute
 from pydantic import Field
 
-from truthline.api.deps import CurrentPrincipal, Db, State
+from truthline.api.deps import CurrentPrincipal, Db, State, get_principal
 from truthline.api.schemas import In, ItemRead, Out, UserRead
 from truthline.api.v1.items import item_read
 from truthline.db.models_qualification import GuidelineAsset
@@ -106,6 +106,8 @@ class _JsonOrMarkdownFile(APIRoute):
 
         async def route(request: Request) -> Response:
             if request.headers.get("content-type", "").startswith("multipart/form-data"):
+                # Who is asking is settled before any of the upload is read.
+                await get_principal(request, request.app.state.truthline.db)
                 request = await _form_as_json(request)
             return await handler(request)
 

@@ -17,7 +17,7 @@ from truthline.api.schemas_quality import (
     ReviewerAgreementRead,
     Rows,
 )
-from truthline.api.v1.error_analysis import CSV, Format, csv_response
+from truthline.api.v1.error_analysis import CSV, Format, csv_download
 from truthline.policies import project_access
 from truthline.services import (
     agreement_report,
@@ -72,7 +72,7 @@ async def agreement(
     questions = await consolidation.project_agreement(db, access.project, n_boot=n_boot)
     if format == "csv":
         rows = quality_tables.agreement_rows(questions)
-        return csv_response(rows, "agreement", quality_tables.AGREEMENT_FIELDS)
+        return await csv_download(db, access, rows, "agreement", quality_tables.AGREEMENT_FIELDS)
     return AgreementRead.model_validate({"questions": questions})
 
 
@@ -89,7 +89,7 @@ async def agreement_weekly(
     rows = await agreement_report.agreement_by_week(db, access.project, n_boot=n_boot)
     if format == "csv":
         flat = quality_tables.week_rows(rows)
-        return csv_response(flat, "agreement-weekly", quality_tables.WEEK_FIELDS)
+        return await csv_download(db, access, flat, "agreement-weekly", quality_tables.WEEK_FIELDS)
     return Rows[AgreementWeekRow].model_validate({"items": rows})
 
 
@@ -105,7 +105,7 @@ async def annotators(
     got = await reliability.annotator_reliability(db, access.project)
     if format == "csv":
         rows, fields = quality_tables.annotator_rows(got)
-        return csv_response(rows, "annotators", fields)
+        return await csv_download(db, access, rows, "annotators", fields)
     return AnnotatorReliabilityRead.model_validate(got)
 
 
@@ -127,7 +127,9 @@ async def reviewers(
     got = await review_reports.reviewer_agreement(db, access.project, n_boot=n_boot)
     if format == "csv":
         rows = quality_tables.reviewer_rows(got, table)
-        return csv_response(rows, f"reviewers-{table}", quality_tables.REVIEWER_FIELDS[table])
+        return await csv_download(
+            db, access, rows, f"reviewers-{table}", quality_tables.REVIEWER_FIELDS[table]
+        )
     return ReviewerAgreementRead.model_validate(got)
 
 
@@ -138,7 +140,9 @@ async def gold_summary(
     access = await project_access(db, principal.user, project, "quality.read")
     got = await gold.gold_summary(db, access.project)
     if format == "csv":
-        return csv_response(quality_tables.gold_rows(got), "gold", quality_tables.GOLD_FIELDS)
+        return await csv_download(
+            db, access, quality_tables.gold_rows(got), "gold", quality_tables.GOLD_FIELDS
+        )
     return GoldSummaryRead.model_validate(got)
 
 

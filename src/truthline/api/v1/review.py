@@ -17,7 +17,7 @@ from truthline.api.schemas import (
 )
 from truthline.api.schemas_quality import ReviewLotDetail, ReviewLotRead
 from truthline.api.v1 import paging
-from truthline.api.v1.error_analysis import CSV, Format, csv_response
+from truthline.api.v1.error_analysis import CSV, Format, csv_download
 from truthline.api.v1.items import annotation_read
 from truthline.errors import NotFound
 from truthline.policies import project_access
@@ -129,7 +129,7 @@ async def list_lots(
     access = await project_access(db, principal.user, project, "quality.read")
     if format == "csv":
         rows = await quality_tables.lot_rows(db, access.project)
-        return csv_response(rows, "lots", quality_tables.LOT_FIELDS)
+        return await csv_download(db, access, rows, "lots", quality_tables.LOT_FIELDS)
     rows = await review_reports.list_lots(
         db, access.project, after_id=paging.decode(cursor), limit=paging.check_limit(limit)
     )
@@ -153,7 +153,9 @@ async def get_lot(
     access = await project_access(db, principal.user, project, "quality.read")
     if format == "csv":
         rows = await quality_tables.lot_item_rows(db, access.project, lot)
-        return csv_response(rows, f"lot-{lot}-items", quality_tables.LOT_ITEM_FIELDS)
+        return await csv_download(
+            db, access, rows, f"lot-{lot}-items", quality_tables.LOT_ITEM_FIELDS
+        )
     got = await review_reports.get_lot(
         db, access.project, lot, after_id=paging.decode(cursor), limit=paging.check_limit(limit)
     )
