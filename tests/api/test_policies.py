@@ -42,6 +42,11 @@ EXPECTED = {
     ("export.run", "viewer"): (False, False),
     ("jobs.read", "lead"): (True, True),
     ("jobs.read", "annotator"): (False, False),
+    ("audit.read", "lead"): (True, True),
+    ("audit.read", "reviewer"): (False, False),
+    ("audit.read", "annotator"): (False, False),
+    ("audit.read", "viewer"): (False, False),
+    ("audit.read", None): (False, False),
     ("stats.read", "reviewer"): (True, True),
     ("stats.read", "annotator"): (False, False),
     ("guideline.read", "annotator"): (True, True),
@@ -108,7 +113,7 @@ def test_admin_may_do_everything(action: str) -> None:
 
 def test_every_rule_has_an_expectation() -> None:
     covered = {a for a, _ in EXPECTED}
-    assert set(RULES) - covered <= {"lease.use", "draft.write", "audit.read"}
+    assert set(RULES) - covered <= {"lease.use", "draft.write"}
 
 
 def test_undeclared_action_fails_loudly() -> None:
@@ -136,6 +141,12 @@ HTTP_CASES = [
     ("PATCH", "/api/v1/projects/{p}", "lead", 200),
     ("GET", "/api/v1/projects/{p}/members", "annotator", 403),
     ("GET", "/api/v1/projects/{p}/stats", "viewer", 200),
+    ("GET", "/api/v1/projects/{p}/audit", None, 404),
+    ("GET", "/api/v1/projects/{p}/audit", "viewer", 403),
+    ("GET", "/api/v1/projects/{p}/audit", "annotator", 403),
+    ("GET", "/api/v1/projects/{p}/audit", "reviewer", 403),
+    ("GET", "/api/v1/projects/{p}/audit", "lead", 200),
+    ("GET", "/api/v1/audit", "lead", 403),
 ]
 
 

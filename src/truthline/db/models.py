@@ -301,7 +301,10 @@ class AuditEvent(Base):
     object_type: Mapped[str | None] = mapped_column(String(50))
     object_id: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    __table_args__ = (Index("ix_audit_project_at", "project_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_project_at", "project_id", "at"),
+        Index("ix_audit_project_id", "project_id", "id"),
+    )
 
 
 class GuidelineVersion(Base):

@@ -31,6 +31,7 @@ RULES: dict[str, dict[str, str]] = {
     "stats.read": dict.fromkeys(_STAFF, "any"),
     "export.run": {"lead": "any"},
     "jobs.read": {"lead": "any"},
+    # A project's audit log is its leads'; the log of every project is the admins' alone.
     "audit.read": {"lead": "any"},
     "guideline.read": dict.fromkeys(_ALL, "any"),
     "guideline.publish": {"lead": "any"},

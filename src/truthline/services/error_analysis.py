@@ -262,15 +262,19 @@ def first_label(result: dict[str, Any]) -> str:
     return "|".join(sorted(map(str, labels))) if labels else ""
 
 
-def to_csv(rows: list[dict[str, Any]], fields: list[str] | None = None) -> str:
+def to_csv(
+    rows: list[dict[str, Any]], fields: list[str] | None = None, *, header: bool = True
+) -> str:
     """Flat CSV of a list of dicts (columns: ``fields``, else the first row's keys); nested
-    values are written as JSON text. With ``fields`` an empty table still has its header."""
+    values are written as JSON text. With ``fields`` an empty table still has its header;
+    ``header=False`` leaves it out (the later chunks of a streamed table)."""
     buf = io.StringIO()
     if not rows and not fields:
         return ""
     fields = fields or list(rows[0])
     writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
-    writer.writeheader()
+    if header:
+        writer.writeheader()
     for r in rows:
         writer.writerow({k: _cell(v) for k, v in r.items()})
     return buf.getvalue()

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from truthline.api.v1 import (
     activity,
     annotations,
+    audit,
     auth,
     error_analysis,
     exports,
@@ -51,5 +52,6 @@ for module in (
     activity,
     reports,
     workforce,
+    audit,
 ):
     router.include_router(module.router)

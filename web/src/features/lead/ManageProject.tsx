@@ -1,5 +1,5 @@
 // Lead console for one project: tabs for queue state, import, members, items, schema, guideline,
-// quality, questions, team productivity, reports, qualification, required skills, export.
+// quality, questions, team productivity, reports, qualification, required skills, export, audit log.
 import type { Id } from '../../api/types';
 import { projects } from '../../api/endpoints';
 import { setQuery, useLocation } from '../../app/router';
@@ -12,6 +12,7 @@ import { ExportData } from './ExportData';
 import { ImportData } from './ImportData';
 import { ManageGuideline } from './ManageGuideline';
 import { ManageMembers } from './ManageMembers';
+import { ShowAuditLog } from './ShowAuditLog';
 import { ShowQueueState } from './ShowQueueState';
 import { ManageQuality } from '../quality/ManageQuality';
 import { ManageQuestions } from '../questions/ManageQuestions';
@@ -34,6 +35,7 @@ const TABS = [
   ['qualification', 'Qualification'],
   ['requirements', 'Skills'],
   ['export', 'Export'],
+  ['audit', 'Audit'],
 ] as const;
 
 export function ManageProject({ projectId }: { projectId: Id }) {
@@ -75,6 +77,7 @@ export function ManageProject({ projectId }: { projectId: Id }) {
           {tab === 'qualification' && <ManageQualification project={project} />}
           {tab === 'requirements' && <ManageRequirements projectId={project.id} />}
           {tab === 'export' && <ExportData project={project} />}
+          {tab === 'audit' && <ShowAuditLog project={project} />}
         </div>
       )}
     </div>
