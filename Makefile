@@ -32,6 +32,7 @@ serve: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src/truthline
 
 format: install
 	$(BIN)/ruff format src tests bench

@@ -7,7 +7,7 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -38,7 +38,7 @@ out = Console()
 T = TypeVar("T")
 
 
-def _run(fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+def _run(fn: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: Any) -> T:
     """Runs one async use case; a domain error becomes a readable message and exit code 1."""
     try:
         return asyncio.run(fn(*args, **kwargs))
@@ -90,7 +90,7 @@ def serve(
 
     from truthline.app import create_app
 
-    overrides = {
+    overrides: dict[str, Any] = {
         k: v
         for k, v in {"host": host, "port": port, "embedded_workers": workers}.items()
         if v is not None
@@ -307,7 +307,7 @@ def import_(
     async def go() -> list[tuple[Path, Any]]:
         db = await _open(settings)
         storage = storage_from_url(settings.resolved_storage_url())
-        results = []
+        results: list[tuple[Path, Any]] = []
         try:
             access = await project_access(db, await _acting_user(db, None), project, "items.import")
             for path in files:

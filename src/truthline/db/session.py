@@ -12,7 +12,7 @@ import asyncio
 import collections
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 from sqlalchemy import create_engine, event
@@ -111,7 +111,8 @@ class _OneCallCursor(AsyncAdapt_aiosqlite_cursor):
         return self._lastrowid
 
     async def _run(self, operation: str, parameters: Any, many: bool) -> None:
-        aconn, adapt = self._connection, self._adapt_connection
+        aconn = self._connection
+        adapt = cast("_OneCallConnection", self._adapt_connection)
         async with adapt._execute_mutex:
             begin, adapt._pending_begin = adapt._pending_begin, None
             out = await aconn._execute(

@@ -74,6 +74,7 @@ def make_preview(path: Path, key: str, storage: Storage) -> dict[str, Any]:
     from PIL import Image
 
     preview_key = f"{key}.preview.jpg"
+    img: Image.Image  # the opened file, then its RGB conversion
     with Image.open(path) as img:
         img.draft("RGB", (PREVIEW_SIZE, PREVIEW_SIZE))  # JPEG decodes at a reduced scale
         img = img.convert("RGB")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -168,7 +168,9 @@ def _per_key_alpha(items: Items, spec: _AlphaSpec) -> tuple[float, dict[str, Any
     keys = {k for it in items for r in it.values() if r is not None for k in spec.extract(r)}
     per_key: dict[str, float] = {}
     for key in sorted(keys, key=str):
-        matrix = _reliability(items, lambda r, key=key: {key: spec.extract(r).get(key, 0)})
+        matrix = _reliability(
+            items, cast(Extract, lambda r, key=key: {key: spec.extract(r).get(key, 0)})
+        )
         per_key[str(key)] = krippendorff_alpha(matrix, spec.level)  # type: ignore[arg-type]
     defined = [v for v in per_key.values() if not np.isnan(v)]
     return (float(np.mean(defined)) if defined else float("nan")), {"per_label": per_key}

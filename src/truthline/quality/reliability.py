@@ -102,6 +102,7 @@ def consensus_accuracy(
     for item, answers in by_item.items():
         ctx = dict((context or {}).get(item, {}))
         for i, (annotator, result) in enumerate(answers):
+            reference: Mapping[str, Any]
             if leave_one_out:
                 others = [dict(r) for j, (_, r) in enumerate(answers) if j != i]
                 if not others:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
+    Table,
     bindparam,
     case,
     delete,
@@ -55,12 +56,13 @@ from truthline.services.queue import INSERT_AUDIT, audit_values
 
 MAX_KEY = 100
 
-AN = Annotation.__table__
-A = Assignment.__table__
-I = Item.__table__  # noqa: E741
-D = Draft.__table__
-GV = GuidelineVersion.__table__
-SV = SchemaVersion.__table__
+# Declarative models type ``__table__`` as a FromClause; these are mapped Tables.
+AN = cast("Table", Annotation.__table__)
+A = cast("Table", Assignment.__table__)
+I = cast("Table", Item.__table__)  # noqa: E741
+D = cast("Table", Draft.__table__)
+GV = cast("Table", GuidelineVersion.__table__)
+SV = cast("Table", SchemaVersion.__table__)
 
 
 @dataclass

@@ -13,11 +13,12 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from truthline.db.models import ApiToken, Session, User
@@ -111,10 +112,13 @@ async def set_password(db: Database, username: str, password: str) -> None:
     if len(password) < 8:
         raise InvalidInput("password must have at least 8 characters", field="password")
     async with db.write() as s:
-        res = await s.execute(
-            update(User)
-            .where(User.username == username)
-            .values(password_hash=_hasher.hash(password))
+        res = cast(
+            "CursorResult[Any]",
+            await s.execute(
+                update(User)
+                .where(User.username == username)
+                .values(password_hash=_hasher.hash(password))
+            ),
         )
         if res.rowcount == 0:
             raise NotFound(f"no user {username!r}")
@@ -125,7 +129,7 @@ async def authenticate(db: Database, username: str, password: str) -> User:
         user = await s.scalar(select(User).where(User.username == username))
     stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
     try:
-        ok = _hasher.verify(stored, password)
+        ok: bool = _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or user is None or not user.is_active or not user.password_hash:
@@ -198,10 +202,13 @@ async def list_api_tokens(db: Database, user: User) -> list[ApiToken]:
 
 async def revoke_api_token(db: Database, user: User, token_id: int) -> None:
     async with db.write() as s:
-        res = await s.execute(
-            update(ApiToken)
-            .where(ApiToken.id == token_id, ApiToken.user_id == user.id)
-            .values(revoked_at=utcnow())
+        res = cast(
+            "CursorResult[Any]",
+            await s.execute(
+                update(ApiToken)
+                .where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+                .values(revoked_at=utcnow())
+            ),
         )
         if res.rowcount == 0:
             raise NotFound(f"no token {token_id}")

@@ -223,7 +223,7 @@ async def confusion(
         names = dict((await s.execute(select(User.id, User.username))).all())
         out = []
         for q in questions:
-            refs = dict(
+            refs: dict[int, Any] = dict(
                 (
                     await s.execute(
                         select(ConsolidatedResult.item_id, ConsolidatedResult.result).where(

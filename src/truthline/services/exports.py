@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
+    BindParameter,
     LargeBinary,
     Text,
     bindparam,
@@ -91,7 +92,7 @@ class _Page:
             .order_by(I.c.id)
             .limit(PAGE)
         )
-        in_page = (
+        in_page: tuple[BindParameter[Any], ...] = (
             bindparam("pid"),
             bindparam("first"),
             bindparam("last"),
@@ -216,6 +217,7 @@ def _lines(items: list, anns: dict | None, pred_rows: list, quality: dict | None
             preds[item_id] = [entry]
         else:
             bucket.append(entry)
+    empty: list[Any]
     dumps, empty = orjson.dumps, []
     lines = []
     for item_id, external_id, data, stage, priority, meta in items:

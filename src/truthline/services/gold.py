@@ -70,6 +70,7 @@ def disguise(overlap: int, submitted: bool) -> tuple[str, int]:
 
 
 async def _item(s: AsyncSession, project_id: int, item_id: int) -> Item:
+    assert s.bind is not None  # sessions from Database are always bound
     item = await s.get(Item, item_id, with_for_update=s.bind.dialect.name != "sqlite")
     if item is None or item.project_id != project_id:
         raise NotFound(f"no item {item_id} in this project", code="item_not_found")

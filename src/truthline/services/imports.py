@@ -206,7 +206,7 @@ async def run_import(
         assert project is not None
         imp.status = "running"
     _, schema = await current_schema(db, project)
-    field_types = {f.name: f.type for f in schema.fields}
+    field_types: dict[str, str] = {f.name: f.type for f in schema.fields}
     counts, total = ImportCounts(), _estimate_total(path, None)
     records = iter_records(path, filename=imp.filename, field_types=field_types, storage=storage)
     try:

@@ -4,8 +4,10 @@ person they are for."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from truthline.db.models import User
@@ -92,5 +94,5 @@ async def mark_all_read(db: Database, user: User, before: datetime | None = None
         )
         if before is not None:
             q = q.where(Notification.created_at <= before)
-        res = await s.execute(q.values(read_at=utcnow()))
+        res = cast("CursorResult[Any]", await s.execute(q.values(read_at=utcnow())))
     return int(res.rowcount or 0)

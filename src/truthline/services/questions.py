@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from truthline.db.models import (
@@ -325,6 +326,7 @@ async def _check_item(s: AsyncSession, access: ProjectAccess, item_id: int) -> N
 
 async def _park(s: AsyncSession, access: ProjectAccess, lease_id: int, reason: str) -> Assignment:
     """Ends the asker's lease as skipped (the slot goes back to the queue), like a skip."""
+    assert s.bind is not None  # sessions from Database are always bound
     a = await s.get(Assignment, lease_id, with_for_update=s.bind.dialect.name != "sqlite")
     if a is None or a.project_id != access.project.id or a.user_id != access.user.id:
         raise NotFound(f"no lease {lease_id}", code="lease_not_found", lease_id=lease_id)
@@ -642,6 +644,7 @@ async def questions_raised_by(
 
 
 async def _locked(s: AsyncSession, access: ProjectAccess, question_id: int) -> Question:
+    assert s.bind is not None  # sessions from Database are always bound
     q = await s.get(Question, question_id, with_for_update=s.bind.dialect.name != "sqlite")
     if q is None or q.project_id != access.project.id or not can_see(access, q):
         raise NotFound(
@@ -983,10 +986,13 @@ async def _check_one(
 async def _warn(db: Database, q: Question, clock: str, now: datetime) -> int:
     flag = getattr(Question, f"{clock}_warned")
     async with db.write() as s:
-        res = await s.execute(
-            update(Question)
-            .where(Question.id == q.id, flag.is_(False), Question.resolved_at.is_(None))
-            .values({flag: True})
+        res = cast(
+            "CursorResult[Any]",
+            await s.execute(
+                update(Question)
+                .where(Question.id == q.id, flag.is_(False), Question.resolved_at.is_(None))
+                .values({flag: True})
+            ),
         )
         if res.rowcount != 1:
             return 0  # another worker warned, or it was resolved meanwhile
@@ -1016,16 +1022,21 @@ async def _escalate(db: Database, q: Question, clock: str, policy: Policy, now: 
         values[Question.assignee_id] = target if isinstance(target, int) else None
         values[Question.assignee_group] = None if isinstance(target, int) else target
     async with db.write() as s:
-        res = await s.execute(
-            update(Question)
-            .where(
-                Question.id == q.id,
-                flag.is_(False),
-                Question.resolved_at.is_(None),
-                Question.escalation_level == q.escalation_level,
-                Question.first_response_at.is_(None) if clock == "response" else flag.is_(False),
-            )
-            .values(values)
+        res = cast(
+            "CursorResult[Any]",
+            await s.execute(
+                update(Question)
+                .where(
+                    Question.id == q.id,
+                    flag.is_(False),
+                    Question.resolved_at.is_(None),
+                    Question.escalation_level == q.escalation_level,
+                    Question.first_response_at.is_(None)
+                    if clock == "response"
+                    else flag.is_(False),
+                )
+                .values(values)
+            ),
         )
         if res.rowcount != 1:
             return 0  # another worker escalated it, or it was answered meanwhile

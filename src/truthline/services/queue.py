@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
+    ColumnClause,
     String,
+    Table,
     and_,
     bindparam,
     exists,
@@ -32,7 +34,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -49,15 +51,16 @@ REAP_BATCH = 500
 MAX_LIVE_LEASES = 2  # per person, project and stage: the task at hand and one prefetched
 MAX_EXCLUDE = 50
 # A constant, not a bound parameter, so that SQLite can use the partial index ix_assignments_live.
-LEASED = literal_column("'leased'")
+LEASED: ColumnClause[str] = literal_column("'leased'")
 
 # The hot paths use the tables directly (Core): no ORM identity map, unit of work or entity
 # loading per statement. Statements are built once; only their parameters change per call.
-A = Assignment.__table__
-I = Item.__table__  # noqa: E741
-P = Prediction.__table__
-D = Draft.__table__
-EV = AuditEvent.__table__
+# Declarative models type ``__table__`` as a FromClause; these are mapped Tables.
+A = cast("Table", Assignment.__table__)
+I = cast("Table", Item.__table__)  # noqa: E741
+P = cast("Table", Prediction.__table__)
+D = cast("Table", Draft.__table__)
+EV = cast("Table", AuditEvent.__table__)
 
 # The columns of an item that a task shows (ItemRead), plus meta for its media.
 ITEM_COLUMNS = (
@@ -491,6 +494,7 @@ def _why_none(
 
 
 async def _own_lease(s: AsyncSession, access: ProjectAccess, lease_id: int) -> Assignment:
+    assert s.bind is not None  # sessions from Database are always bound
     a = await s.get(Assignment, lease_id, with_for_update=s.bind.dialect.name != "sqlite")
     if a is None or a.project_id != access.project.id or a.user_id != access.user.id:
         raise NotFound(f"no lease {lease_id}", code="lease_not_found")
@@ -559,10 +563,13 @@ async def end_lease(
 
 async def set_priority(db: Database, access: ProjectAccess, item_id: int, priority: int) -> None:
     async with db.write() as s:
-        res = await s.execute(
-            update(Item)
-            .where(and_(Item.id == item_id, Item.project_id == access.project.id))
-            .values(priority=priority)
+        res = cast(
+            "CursorResult[Any]",
+            await s.execute(
+                update(Item)
+                .where(and_(Item.id == item_id, Item.project_id == access.project.id))
+                .values(priority=priority)
+            ),
         )
         if res.rowcount == 0:
             raise NotFound(f"no item {item_id}", code="item_not_found")

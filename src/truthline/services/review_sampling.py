@@ -113,6 +113,7 @@ async def _add_to_batch(s: AsyncSession, project: Project, item: Item, cfg: Revi
         .order_by(ReviewBatch.id)
         .limit(1)
     )
+    assert s.bind is not None  # sessions from Database are always bound
     if s.bind.dialect.name != "sqlite":
         q = q.with_for_update()
     batch = await s.scalar(q)

@@ -9,7 +9,8 @@ from truthline.api.schemas import AnnotationRead, DraftIn, DraftRead, SubmitIn
 from truthline.api.v1.items import annotation_read
 from truthline.errors import NotFound
 from truthline.policies import project_access
-from truthline.services import annotations, browse
+from truthline.services import annotations as annotation_service
+from truthline.services import browse
 
 router = APIRouter(tags=["annotations"])
 
@@ -19,7 +20,7 @@ async def get_draft(
     project: str, item_id: int, principal: CurrentPrincipal, db: Db
 ) -> DraftRead | None:
     access = await project_access(db, principal.user, project, "queue.work")
-    draft = await annotations.get_draft(db, access, item_id)
+    draft = await annotation_service.get_draft(db, access, item_id)
     return DraftRead.model_validate(draft) if draft else None
 
 
@@ -28,7 +29,7 @@ async def save_draft(
     project: str, item_id: int, body: DraftIn, principal: CurrentPrincipal, db: Db
 ) -> DraftRead:
     access = await project_access(db, principal.user, project, "queue.work")
-    draft = await annotations.save_draft(db, access, item_id, body.result, body.base_version)
+    draft = await annotation_service.save_draft(db, access, item_id, body.result, body.base_version)
     return DraftRead.model_validate(draft)
 
 
@@ -47,7 +48,7 @@ async def submit(
     response: Response,
 ) -> AnnotationRead:
     access = await project_access(db, principal.user, project, "queue.work")
-    outcome = await annotations.submit(
+    outcome = await annotation_service.submit(
         db,
         access,
         item_id,
@@ -70,8 +71,8 @@ async def list_annotations(
     project: str, item_id: int, principal: CurrentPrincipal, db: Db, all_versions: bool = False
 ) -> list[AnnotationRead]:
     access = await project_access(db, principal.user, project)
-    if not await annotations.can_read_item(db, access, item_id):
+    if not await annotation_service.can_read_item(db, access, item_id):
         raise NotFound(f"no item {item_id} in this project", code="item_not_found")
     names = await browse.usernames(db)
-    rows = await annotations.list_versions(db, access, item_id, all_versions=all_versions)
+    rows = await annotation_service.list_versions(db, access, item_id, all_versions=all_versions)
     return [annotation_read(a, names.get(a.user_id)) for a in rows]

@@ -18,13 +18,16 @@ from truthline.api.schemas import (
 from truthline.api.v1 import paging
 from truthline.errors import NotFound
 from truthline.policies import project_access
-from truthline.services import annotations, audit, browse, gold, predictions, queue
+from truthline.services import annotations as annotation_service
+from truthline.services import audit, browse, gold, predictions, queue
 from truthline.services.media import media_urls
 
 router = APIRouter(tags=["items"])
 
 
-def item_read(item: Any, secret: str | None, ttl: int = 600, cls: type = ItemRead) -> ItemRead:
+def item_read(
+    item: Any, secret: str | None, ttl: int = 600, cls: type[ItemRead] = ItemRead
+) -> ItemRead:
     """``item``: an Item or any row with its columns (id, external_id, data, meta, ...)."""
     read = cls.model_validate(item)
     read.media = (item.meta or {}).get("media", {})
@@ -83,9 +86,9 @@ async def get_item(
 ) -> ItemDetail:
     db = state.db
     access = await project_access(db, principal.user, project)
-    if not await annotations.can_read_item(db, access, item_id):
+    if not await annotation_service.can_read_item(db, access, item_id):
         raise NotFound(f"no item {item_id} in this project", code="item_not_found")
-    item = await annotations.get_item(db, access, item_id)
+    item = await annotation_service.get_item(db, access, item_id)
     detail = item_read(item, state.secret, state.settings.media_url_ttl_seconds, ItemDetail)
     assert isinstance(detail, ItemDetail)
     detail.predictions = [
@@ -94,7 +97,7 @@ async def get_item(
     names = await browse.usernames(db)
     detail.annotations = [
         annotation_read(a, names.get(a.user_id))
-        for a in await annotations.list_versions(db, access, item_id, all_versions=True)
+        for a in await annotation_service.list_versions(db, access, item_id, all_versions=True)
     ]
     if not gold.sees_gold(access):
         mine = any(a.user_id == access.user.id for a in detail.annotations)
@@ -116,4 +119,4 @@ async def update_item(
 ) -> ItemRead:
     access = await project_access(db, principal.user, project, "item.update")
     await queue.set_priority(db, access, item_id, body.priority)
-    return item_read(await annotations.get_item(db, access, item_id), None)
+    return item_read(await annotation_service.get_item(db, access, item_id), None)

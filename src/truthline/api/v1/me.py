@@ -10,7 +10,8 @@ from truthline.api.v1 import paging
 from truthline.api.v1.items import annotation_read, hide_gold, item_read
 from truthline.api.v1.projects import project_read
 from truthline.policies import project_access
-from truthline.services import annotations, gold, projects, stats
+from truthline.services import annotations as annotation_service
+from truthline.services import gold, projects, stats
 
 router = APIRouter(prefix="/me", tags=["me"])
 
@@ -35,7 +36,7 @@ async def my_history(
     limit: int = 50,
 ) -> Page[HistoryEntry]:
     access = await project_access(db, principal.user, project)
-    rows = await annotations.my_history(
+    rows = await annotation_service.my_history(
         db, access, before_id=paging.decode(cursor), limit=paging.check_limit(limit)
     )
     entries = [

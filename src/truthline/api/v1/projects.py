@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Response
 
@@ -78,7 +78,8 @@ async def validate_schema(body: SchemaIn, principal: CurrentPrincipal) -> Schema
     try:
         parsed = parse_schema(_schema_source(body))
     except SchemaError as exc:
-        return SchemaValidation(valid=False, errors=exc.errors)
+        # pydantic validates each {"path", "message"} dict into the SchemaError model
+        return SchemaValidation(valid=False, errors=cast("list[Any]", exc.errors))
     return SchemaValidation(valid=True, errors=[], schema_=parsed.to_dict())
 
 

@@ -21,7 +21,8 @@ from truthline.api.v1.error_analysis import CSV, Format, csv_download
 from truthline.api.v1.items import annotation_read
 from truthline.errors import NotFound
 from truthline.policies import project_access
-from truthline.services import annotations, quality_tables, review, review_reports
+from truthline.services import annotations as annotation_service
+from truthline.services import quality_tables, review, review_reports
 
 router = APIRouter(tags=["quality"])
 
@@ -60,7 +61,7 @@ async def item_reviews(
     project: str, item_id: int, principal: CurrentPrincipal, db: Db
 ) -> list[ReviewVerdictRead]:
     access = await project_access(db, principal.user, project)
-    if not await annotations.can_read_item(db, access, item_id):
+    if not await annotation_service.can_read_item(db, access, item_id):
         raise NotFound(f"no item {item_id} in this project", code="item_not_found")
     return [
         ReviewVerdictRead.model_validate(v) for v in await review.item_reviews(db, access, item_id)

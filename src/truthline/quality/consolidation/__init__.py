@@ -3,6 +3,7 @@ in [0, 1] and its support, through one aggregator per kind registered by name.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from truthline.quality._common import QualityInputError
@@ -35,7 +36,7 @@ del boxes, choice, intervals, raster, shapes, texts, tracks
 
 def consolidate(
     kind: str,
-    results: list[dict[str, Any] | None],
+    results: Sequence[dict[str, Any] | None],
     config: dict[str, Any] | None = None,
     context: dict[str, Any] | None = None,
 ) -> Consolidated:

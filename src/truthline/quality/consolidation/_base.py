@@ -113,7 +113,7 @@ def lower_median(values: Sequence[float]) -> float:
 
 
 def cluster_greedy(
-    owners: Sequence[int],
+    owners: Sequence[int] | np.ndarray,
     sim: np.ndarray,
     threshold: float,
     keys: Sequence[tuple[Any, ...]],

@@ -184,7 +184,7 @@ def consolidate_pairwise(
 
 
 def _by_strength(results: list[dict[str, Any]]) -> str:
-    total = Counter()
+    total: Counter[str] = Counter()
     for r in results:
         if r.get("choice") in ("a", "b"):
             total[r["choice"]] += r.get("strength") or 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -85,6 +85,7 @@ def _consolidate(
     need = min_support(config, shapes.k)
     kept = [c for c in clusters if len(c) >= need]
     ids = assign_ids([[shapes.shapes[i].get("id") for i in c] for c in kept], prefix)
+    details: list[dict[str, Any]]
     out, details = [], []
     for shape_id, c in zip(ids, kept, strict=True):
         members = [shapes.shapes[i] for i in c]
@@ -120,7 +121,8 @@ def _relations(
         for pos, rel in enumerate(result.get("relations") or []):
             src = cluster_of.get((a, rel.get("from")))
             dst = cluster_of.get((a, rel.get("to")))
-            key = (src, dst, rel.get("label"))
+            # a key with a missing end is skipped just below, before it is counted
+            key = cast("tuple[int, int, Any]", (src, dst, rel.get("label")))
             if src is None or dst is None or key in seen:
                 continue
             seen.add(key)

@@ -3,7 +3,7 @@ returned as COCO RLE masks in the ``mask`` result shape."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -100,7 +100,8 @@ def _vote(
     masks, details, agree = [], [], []
     for label in labels:
         votes = sum(layer[label].astype(np.uint16) for layer in layers if label in layer)
-        consensus = votes >= need
+        # every label comes from some layer, so the sum is an array, never the start value 0
+        consensus = cast(np.ndarray, votes >= need)
         ious = [_iou(layer.get(label), consensus) for layer in layers]
         agree.append(float(np.mean(ious)))
         if consensus.any():

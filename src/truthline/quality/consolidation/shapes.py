@@ -53,6 +53,7 @@ def consolidate_keypoints(
     n_points = max([len(config.get("points") or [])] + [len(p) for p in pts])
     kept = [c for c in clusters if len(c) >= need]
     ids = assign_ids([[shapes.shapes[i].get("id") for i in c] for c in kept], "k")
+    details: list[dict[str, Any]]
     instances, details = [], []
     for inst_id, c in zip(ids, kept, strict=True):
         consensus = _median_points([shapes.shapes[i] for i in c], n_points)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -39,7 +39,7 @@ def consolidate_transcription(
     )
 
 
-def joined_words(result: dict[str, Any]) -> str:
+def joined_words(result: Mapping[str, Any]) -> str:
     segments = sorted(result.get("segments") or [], key=lambda s: (s["start"], s["end"]))
     return " ".join(" ".join(words(s.get("text") or "")) for s in segments)
 
