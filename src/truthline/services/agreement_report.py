@@ -4,6 +4,7 @@ shape kinds; and the agreement of each question per ISO week."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -15,6 +16,7 @@ from truthline.db.models import Project
 from truthline.db.session import Database
 from truthline.quality import QualityInputError, agreement_for_kind
 from truthline.quality.agreement import cer, fleiss_kappa, fleiss_kappa_ci, pairwise_cohen, wer
+from truthline.quality.by_kind import KindAgreement
 from truthline.quality.consolidation.choice import class_names
 from truthline.quality.consolidation.texts import joined_words
 from truthline.quality.shape_agreement import bbox_label_sums, pairwise_sums, ratio_ci
@@ -42,6 +44,16 @@ IOU_KINDS = ("bbox", "polygon", "audio_segment", "temporal_segment", "video_trac
 
 def _num(x: Any) -> float | None:
     return float(x) if x is not None and math.isfinite(x) else None
+
+
+def interval(ci: Any) -> list[float | None] | None:
+    """A bootstrap interval as the API shows it (non-finite bounds as null), or None."""
+    return [_num(ci[0]), _num(ci[1])] if ci else None
+
+
+def measure(ka: KindAgreement) -> dict[str, Any]:
+    """A kind's agreement measure as the API shows it: the metric, its value and interval."""
+    return {"metric": ka.metric, "value": _num(ka.value), "ci": interval(ka.details.get("ci"))}
 
 
 def category(q: Question, result: dict[str, Any]) -> str | None:
@@ -179,17 +191,9 @@ def shape_labels(q: Question, items: list[Answers], n_boot: int, seed: int) -> l
         chosen = sum(len(r[key]) for i in only for r in i.values())
         entry: dict[str, Any] = {"label": str(label), "chosen": chosen, "value": None, "ci": None}
         if chosen:
-            try:
+            with contextlib.suppress(QualityInputError):
                 ka = agreement_for_kind(q.kind, only, q.config, n_boot=n_boot, seed=seed)
-            except QualityInputError:
-                ka = None
-            if ka is not None:
-                ci = ka.details.get("ci")
-                entry.update(
-                    metric=ka.metric,
-                    value=_num(ka.value),
-                    ci=[_num(ci[0]), _num(ci[1])] if ci else None,
-                )
+                entry.update(measure(ka))
         out.append(entry)
     return out
 
@@ -210,11 +214,7 @@ def _bbox_labels(
         entry: dict[str, Any] = {"label": str(label), "chosen": chosen, "value": None, "ci": None}
         if chosen and label in sums:
             ci = ratio_ci(num, den, n_boot, seed, empty=1.0) if n_boot and len(num) else None
-            entry.update(
-                metric="f1",
-                value=_num(num.sum() / den.sum()),
-                ci=[_num(ci[0]), _num(ci[1])] if ci else None,
-            )
+            entry.update(metric="f1", value=_num(num.sum() / den.sum()), ci=interval(ci))
         out.append(entry)
     return out
 
@@ -261,11 +261,5 @@ def week_row(
         ka = agreement_for_kind(q.kind, items, q.config, n_boot=n_boot, seed=seed)
     except QualityInputError as exc:
         return {**row, "error": exc.message}
-    ci = ka.details.get("ci")
-    row.update(
-        metric=ka.metric,
-        value=_num(ka.value),
-        ci=[_num(ci[0]), _num(ci[1])] if ci else None,
-        higher_is_better=ka.higher_is_better,
-    )
+    row.update(measure(ka), higher_is_better=ka.higher_is_better)
     return row

@@ -384,11 +384,8 @@ def _question_agreement(
     except QualityInputError as exc:
         out["error"] = exc.message
         return out
-    ci = ka.details.get("ci")
     out.update(
-        metric=ka.metric,
-        value=_num(ka.value),
-        ci=[_num(ci[0]), _num(ci[1])] if ci else None,
+        agreement_report.measure(ka),
         n_items=ka.n_items,
         higher_is_better=ka.higher_is_better,
         percent_agreement=_num(ka.details.get("percent_agreement", float("nan"))),
