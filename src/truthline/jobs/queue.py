@@ -47,7 +47,11 @@ def enqueue(
     return job
 
 
-async def claim(db: Database, worker_id: str, kinds: list[str] | None = None) -> Job | None:
+async def claim(
+    db: Database, worker_id: str, kinds: list[str] | None = None, *, job_id: int | None = None
+) -> Job | None:
+    """The next job ready to run (queued and due, or running with a lapsed lease), leased to
+    ``worker_id``; ``job_id`` claims that one job only. None when there is none."""
     now = utcnow()
     async with db.write() as s:
         q = (
@@ -63,6 +67,8 @@ async def claim(db: Database, worker_id: str, kinds: list[str] | None = None) ->
         )
         if kinds:
             q = q.where(Job.kind.in_(kinds))
+        if job_id is not None:
+            q = q.where(Job.id == job_id)
         if not db.is_sqlite:
             q = q.with_for_update(skip_locked=True)
         job = await s.scalar(q)

@@ -72,6 +72,27 @@ def load_builtin_jobs() -> None:
     from truthline.jobs import handlers, outbox, reports, sla  # noqa: F401
 
 
+async def run_job(ctx: JobContext) -> None:
+    """Runs a claimed job through its handler and records how it ended: done, cancelled, or
+    failed (retried with backoff or dead-lettered)."""
+    load_builtin_jobs()
+    job = ctx.job
+    try:
+        result = await HANDLERS[job.kind](ctx)
+    except Cancelled:
+        await queue.mark_cancelled(ctx.db, job.id)
+    except Exception as exc:  # a job's failure must never kill the worker
+        status = await queue.fail(
+            ctx.db,
+            job,
+            f"{exc}\n{traceback.format_exc()}"[-10_000:],
+            retry=getattr(exc, "retryable", True),
+        )
+        log.warning("job %s (%s) failed: %s -> %s", job.id, job.kind, exc, status)
+    else:
+        await queue.succeed(ctx.db, job.id, result)
+
+
 class Worker:
     def __init__(self, settings: Settings, name: str | None = None) -> None:
         from truthline.media.storage import storage_from_url
@@ -88,21 +109,7 @@ class Worker:
         job = await queue.claim(self.db, self.id, list(HANDLERS))
         if job is None:
             return False
-        ctx = JobContext(self.db, self.storage, self.settings, job, self.id)
-        try:
-            result = await HANDLERS[job.kind](ctx)
-        except Cancelled:
-            await queue.mark_cancelled(self.db, job.id)
-        except Exception as exc:  # a job's failure must never kill the worker
-            status = await queue.fail(
-                self.db,
-                job,
-                f"{exc}\n{traceback.format_exc()}"[-10_000:],
-                retry=getattr(exc, "retryable", True),
-            )
-            log.warning("job %s (%s) failed: %s -> %s", job.id, job.kind, exc, status)
-        else:
-            await queue.succeed(self.db, job.id, result)
+        await run_job(JobContext(self.db, self.storage, self.settings, job, self.id))
         return True
 
     async def periodic(self) -> None:

@@ -56,53 +56,16 @@ async def start_consolidation(db: Database, access: ProjectAccess) -> Any:
 
 async def run_consolidation_here(db: Database, settings: Any, job_id: int, worker_id: str) -> bool:
     """Claims the consolidate job ``job_id`` for this process, when it is ready to run and no
-    worker holds it, and runs it as a worker does: the same handler, progress and lease on the
-    job row, cancel, retry with backoff or dead letter. False when it could not be claimed
-    (a worker has it, it has ended, or its retry is not due yet)."""
-    import traceback
-
-    from sqlalchemy import func, or_, update
-
-    from truthline.db.models import Job
-    from truthline.jobs.worker import HANDLERS, Cancelled, JobContext, load_builtin_jobs
+    worker holds it, and runs it as a worker does (``jobs.worker.run_job``). False when it
+    could not be claimed (a worker has it, it has ended, or its retry is not due yet)."""
+    from truthline.jobs.worker import JobContext, run_job
     from truthline.media.storage import storage_from_url
 
-    now = utcnow()
-    async with db.write() as s:
-        claimed = await s.execute(
-            update(Job)
-            .where(
-                Job.id == job_id,
-                Job.kind == "consolidate",
-                Job.cancel_requested.is_(False),
-                or_(
-                    (Job.status == "queued") & (Job.run_after <= now),
-                    (Job.status == "running") & (Job.locked_until < now),
-                ),
-            )
-            .values(
-                status="running",
-                locked_by=worker_id,
-                locked_until=now + jobs.LEASE,
-                attempts=Job.attempts + 1,
-                started_at=func.coalesce(Job.started_at, now),
-            )
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return False
-        job = await s.get(Job, job_id)
-    assert job is not None
-    load_builtin_jobs()
+    job = await jobs.claim(db, worker_id, ["consolidate"], job_id=job_id)
+    if job is None:
+        return False
     storage = storage_from_url(settings.resolved_storage_url())
-    try:
-        result = await HANDLERS["consolidate"](JobContext(db, storage, settings, job, worker_id))
-    except Cancelled:
-        await jobs.mark_cancelled(db, job_id)
-    except Exception as exc:  # recorded on the job, as a worker records it
-        error = f"{exc}\n{traceback.format_exc()}"[-10_000:]
-        await jobs.fail(db, job, error, retry=getattr(exc, "retryable", True))
-    else:
-        await jobs.succeed(db, job_id, result)
+    await run_job(JobContext(db, storage, settings, job, worker_id))
     return True
 
 
